@@ -1,0 +1,65 @@
+# cellmeet — `make run` to try it, `make test` to test it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development defaults; production sets its own environment (see README).
+export DJANGO_DEBUG ?= 1
+
+.PHONY: install run test lint format messages check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the declared dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+CATALOGUES := locale/vi/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+
+$(CATALOGUES): %.mo: %.po | $(STAMP)
+	$(BIN)/python manage.py compilemessages --locale vi --locale en --ignore '.venv' --verbosity 0
+
+run: install $(CATALOGUES)
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "cellmeet: http://$(HOST):$(PORT)/   (Ctrl-C to stop)"
+	@echo "Demo logins, password demo12345:"
+	@echo "  district        district committee staff, Vị Xuyên"
+	@echo "  thanhthuy       staff of the Thanh Thủy grassroots committee"
+	@echo "  thanhson.bithu  secretary of Chi bộ thôn Thanh Sơn"
+	@echo "  thanhson.thuky  member of Thanh Sơn who takes minutes"
+	@echo "  namieu.bithu    secretary of Chi bộ thôn Nà Miều"
+	@echo "  admin           superuser (Django admin at /admin/)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install $(CATALOGUES)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the Vietnamese catalogue after changing UI strings.
+# Source strings are Vietnamese: the vi catalogue maps them to themselves, and the
+# en catalogue needs a translator for every new string (the i18n tests fail until then).
+messages: install
+	$(BIN)/python manage.py makemessages --locale vi --locale en --no-location --no-obsolete \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*' --ignore 'scripts/*'
+	$(BIN)/python scripts/fill_source_catalogue.py locale/vi/LC_MESSAGES/django.po
+	$(BIN)/python manage.py compilemessages --locale vi --locale en --ignore '.venv' --verbosity 0
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

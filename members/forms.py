@@ -1,0 +1,238 @@
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.enums import CellType, MemberStatus, OrgKind, PositionRole
+from members.models import Member, Organisation, age_on
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedFormMixin:
+    """Carries the record's version so a stale save can be refused."""
+
+    def add_version_field(self):
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+        if self.instance and self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class OrganisationForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "code", "kind", "cell_type", "founded_on"]
+        widgets = {"founded_on": DATE_WIDGET}
+        help_texts = {
+            "code": _("Mã ngắn, không dấu, không khoảng trắng; ví dụ VX-TT-05."),
+            "cell_type": _("Chỉ áp dụng cho chi bộ."),
+        }
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent = parent if parent is not None else self.instance.parent
+        if self.instance.pk:
+            self.add_version_field()
+
+    def clean(self):
+        data = super().clean()
+        kind, cell_type = data.get("kind"), data.get("cell_type")
+        if kind in OrgKind.cell_kinds() and not cell_type:
+            self.add_error("cell_type", _("Chi bộ cần có loại hình."))
+        if kind and kind not in OrgKind.cell_kinds() and cell_type:
+            self.add_error("cell_type", _("Chỉ chi bộ mới có loại hình; hãy để trống."))
+        if self.parent is None and kind in OrgKind.cell_kinds() and not self.instance.pk:
+            self.add_error("kind", _("Chi bộ phải trực thuộc một tổ chức."))
+        if self.parent is not None and self.parent.is_cell and kind != OrgKind.PARTY_GROUP:
+            self.add_error("kind", _("Trong chi bộ chỉ lập được tổ đảng."))
+        founded = data.get("founded_on")
+        if founded and founded > timezone.localdate():
+            self.add_error("founded_on", _("Ngày thành lập không thể ở tương lai."))
+        was_cell = self.instance.pk and self.instance.is_cell
+        if was_cell and kind not in OrgKind.cell_kinds() and self.instance.members.exists():
+            self.add_error("kind", _("Chi bộ còn đảng viên nên không đổi được loại tổ chức."))
+        return data
+
+    def changed_data_dict(self):
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class DissolveForm(forms.Form):
+    dissolved_on = forms.DateField(label=_("Ngày giải thể"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Lý do"), max_length=300)
+
+    def clean_dissolved_on(self):
+        value = self.cleaned_data["dissolved_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày giải thể không thể ở tương lai."))
+        return value
+
+
+MEMBER_FIELDS = [
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "citizen_id",
+    "phone",
+    "email",
+    "party_card_number",
+    "admitted_on",
+    "official_on",
+]
+
+
+class MemberForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+        widgets = {
+            "date_of_birth": DATE_WIDGET,
+            "admitted_on": DATE_WIDGET,
+            "official_on": DATE_WIDGET,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.add_version_field()
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name) < 2:
+            raise forms.ValidationError(_("Họ và tên quá ngắn."))
+        return name
+
+    def clean_citizen_id(self):
+        value = self.cleaned_data["citizen_id"].strip()
+        if value and not (value.isdigit() and len(value) == 12):
+            raise forms.ValidationError(_("Số CCCD phải gồm đúng 12 chữ số."))
+        if value and Member.objects.filter(citizen_id=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Số CCCD này đã thuộc về đảng viên khác."))
+        return value
+
+    def clean_party_card_number(self):
+        value = self.cleaned_data["party_card_number"].strip()
+        others = Member.objects.filter(party_card_number=value).exclude(pk=self.instance.pk)
+        if value and others.exists():
+            raise forms.ValidationError(_("Số thẻ đảng viên này đã được cấp cho người khác."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        born, admitted, official = (
+            data.get("date_of_birth"),
+            data.get("admitted_on"),
+            data.get("official_on"),
+        )
+        for name in ("date_of_birth", "admitted_on", "official_on"):
+            value = data.get(name)
+            if value and (value > today or value.year < 1900):
+                self.add_error(name, _("Ngày nằm ngoài khoảng hợp lý."))
+        if born and admitted and age_on(born, admitted) < 18:
+            self.add_error("admitted_on", _("Ngày vào Đảng phải từ khi đủ 18 tuổi."))
+        if admitted and official and official < admitted:
+            self.add_error("official_on", _("Ngày chính thức không thể trước ngày vào Đảng."))
+        return data
+
+    def member_data(self):
+        return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=120)
+    status = forms.ChoiceField(
+        label=_("Tình trạng"),
+        required=False,
+        choices=[("", _("Tất cả"))] + MemberStatus.choices,
+    )
+    cell = forms.ModelChoiceField(
+        label=_("Chi bộ"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("Tất cả"),
+    )
+    cell_type = forms.ChoiceField(
+        label=_("Loại hình chi bộ"), required=False, choices=[("", _("Tất cả"))] + CellType.choices
+    )
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cells is not None:
+            self.fields["cell"].queryset = cells
+
+
+class StatusChangeForm(forms.Form):
+    on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
+
+    def clean_on(self):
+        value = self.cleaned_data["on"]
+        if value > timezone.localdate() + datetime.timedelta(days=366):
+            raise forms.ValidationError(_("Ngày quá xa trong tương lai."))
+        return value
+
+
+class TransferForm(forms.Form):
+    to_cell = forms.ModelChoiceField(
+        label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none()
+    )
+    temporary = forms.BooleanField(label=_("Chuyển sinh hoạt tạm thời"), required=False)
+    on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
+    until = forms.DateField(
+        label=_("Đến ngày (khi chuyển tạm thời)"), widget=DATE_WIDGET, required=False
+    )
+    reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].queryset = cells
+
+    def clean(self):
+        data = super().clean()
+        on, until = data.get("on"), data.get("until")
+        if data.get("temporary") and on:
+            if not until:
+                self.add_error("until", _("Chuyển tạm thời cần ngày kết thúc."))
+            elif until <= on:
+                self.add_error("until", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            elif (until - on).days > 366:
+                self.add_error("until", _("Chuyển sinh hoạt tạm thời dưới một năm."))
+        return data
+
+
+class PositionForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
+    role = forms.ChoiceField(label=_("Chức vụ"), choices=PositionRole.choices)
+    started_on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class EndPositionForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh sách (.csv hoặc .xlsx)"),
+        help_text=_("Dòng đầu là tiêu đề cột, giống tệp xuất ra. Ngày ghi dạng ngày/tháng/năm."),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        limit = settings.CELLMEET_MAX_IMPORT_BYTES
+        if uploaded.size > limit:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (%(size)s MB); giới hạn %(limit)s MB.")
+                % {"size": round(uploaded.size / 1048576, 1), "limit": round(limit / 1048576, 1)}
+            )
+        name = (uploaded.name or "").lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+        return uploaded

@@ -1,0 +1,347 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from members.enums import (
+    CellType,
+    MembershipKind,
+    MemberStatus,
+    OrgKind,
+    PositionRole,
+    RoleKind,
+    Sex,
+)
+from members.text import fold
+
+
+def age_on(born, day):
+    """Whole years of age on `day`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _choice_check(field, choices, name):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def cells(self):
+        return self.filter(kind__in=OrgKind.cell_kinds())
+
+    def active(self):
+        return self.filter(dissolved_on__isnull=True)
+
+    def subtree_of(self, org):
+        return self.filter(path__startswith=org.path)
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("tên"), max_length=200)
+    code = models.SlugField(_("mã"), max_length=40, unique=True, allow_unicode=False)
+    kind = models.CharField(_("loại tổ chức"), max_length=20, choices=OrgKind.choices)
+    cell_type = models.CharField(
+        _("loại hình chi bộ"), max_length=20, choices=CellType.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Materialised path "/1/7/42/": a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        ordering = ["path"]
+        constraints = [
+            _choice_check("kind", OrgKind, "organisation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(cell_type="") | Q(cell_type__in=CellType.values),
+                name="organisation_cell_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=OrgKind.cell_kinds()) | ~Q(cell_type=""),
+                name="organisation_cell_has_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrgKind.cell_kinds()) | Q(cell_type=""),
+                name="organisation_only_cells_have_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("founded_on")),
+                name="organisation_dissolved_after_founded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:organisation_detail", args=[self.pk])
+
+    @property
+    def is_cell(self):
+        return self.kind in OrgKind.cell_kinds()
+
+    @property
+    def is_active(self):
+        return self.dissolved_on is None
+
+    @property
+    def ancestor_ids(self):
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def contains(self, other):
+        return other.path.startswith(self.path)
+
+
+class MemberQuerySet(models.QuerySet):
+    def on_roll(self):
+        return self.filter(status__in=MemberStatus.on_roll())
+
+    def search(self, query):
+        folded = fold(query)
+        if not folded:
+            return self
+        return self.filter(search_name__contains=folded)
+
+
+class Member(models.Model):
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    search_name = models.CharField(max_length=120, db_index=True, editable=False)
+    sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices)
+    date_of_birth = models.DateField(_("ngày sinh"))
+    ethnicity = models.CharField(_("dân tộc"), max_length=40, default="Kinh")
+    citizen_id = models.CharField(_("số CCCD"), max_length=12, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    party_card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, blank=True)
+    admitted_on = models.DateField(_("ngày vào Đảng"))
+    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    cell = models.ForeignKey(
+        Organisation,
+        verbose_name=_("chi bộ"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=MemberStatus.choices, db_index=True
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        ordering = ["search_name", "id"]
+        constraints = [
+            _choice_check("status", MemberStatus, "member_status_valid"),
+            _choice_check("sex", Sex, "member_sex_valid"),
+            models.UniqueConstraint(
+                fields=["party_card_number"],
+                condition=~Q(party_card_number=""),
+                name="member_party_card_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["citizen_id"], condition=~Q(citizen_id=""), name="member_citizen_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(official_on__isnull=True) | Q(official_on__gte=models.F("admitted_on")),
+                name="member_official_after_admitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(admitted_on__gt=models.F("date_of_birth")),
+                name="member_admitted_after_birth",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:member_detail", args=[self.pk])
+
+
+class MemberStatusChange(models.Model):
+    """One line of a member's status history; the latest is `Member.status`."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("tình trạng"), max_length=20, choices=MemberStatus.choices)
+    effective_on = models.DateField(_("từ ngày"))
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thay đổi tình trạng")
+        verbose_name_plural = _("lịch sử tình trạng")
+        ordering = ["-effective_on", "-id"]
+        constraints = [_choice_check("status", MemberStatus, "status_change_status_valid")]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_status_display()} ({self.effective_on})"
+
+
+class Membership(models.Model):
+    """A period during which a member belonged to (or was hosted by) a cell."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    cell = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    kind = models.CharField(
+        _("hình thức"), max_length=20, choices=MembershipKind.choices, default="home"
+    )
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            _choice_check("kind", MembershipKind, "membership_kind_valid"),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(kind="home", ended_on__isnull=True),
+                name="membership_one_open_home",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["cell", "started_on"])]
+
+    def __str__(self):
+        return f"{self.member} — {self.cell}"
+
+
+class Position(models.Model):
+    """A post in a cell (secretary, deputy, committee member) held for a term."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    cell = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
+    role = models.CharField(_("chức vụ"), max_length=20, choices=PositionRole.choices)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chức vụ trong chi bộ")
+        verbose_name_plural = _("chức vụ trong chi bộ")
+        ordering = ["role", "started_on"]
+        constraints = [
+            _choice_check("role", PositionRole, "position_role_valid"),
+            models.UniqueConstraint(
+                fields=["cell"],
+                condition=Q(role="secretary", ended_on__isnull=True),
+                name="position_one_open_secretary",
+            ),
+            models.UniqueConstraint(
+                fields=["cell", "member"],
+                condition=Q(ended_on__isnull=True),
+                name="position_one_open_post_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="position_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} — {self.member}"
+
+    @property
+    def is_current(self):
+        return self.ended_on is None
+
+
+class Role(models.Model):
+    """What a user may do, and where: the organisation whose subtree the role covers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cellmeet_roles"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("vai trò"), max_length=20, choices=RoleKind.choices)
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [
+            _choice_check("kind", RoleKind, "role_kind_valid"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "kind"], name="role_unique_per_org"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} — {self.organisation}"
+
+
+class AuditEvent(models.Model):
+    """Who changed what, and when. Written by services; never edited."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("hành động"), max_length=60)
+    target_type = models.CharField(max_length=60)
+    target_id = models.PositiveBigIntegerField(null=True)
+    summary = models.CharField(_("nội dung"), max_length=400)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký")
+        verbose_name_plural = _("nhật ký")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def change_lines(self):
+        """The recorded changes as "field: old → new" lines for people to read."""
+        lines = []
+        for key, value in (self.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                value = f"{value[0] or '∅'} → {value[1] or '∅'}"
+            lines.append(f"{key}: {value}")
+        return lines

@@ -1,0 +1,163 @@
+"""Reads that encode who may see what. Every view fetches through one of these."""
+
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db.models import Case, Count, Q, Value, When
+
+from members.enums import MemberStatus, PositionRole, RoleKind
+from members.models import AuditEvent, Member, Organisation, Position, Role
+
+_ROLES_CACHE = "_cellmeet_roles"
+
+
+def roles_for_user(user):
+    """The user's roles with their organisations, read once per request."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, _ROLES_CACHE):
+        roles = list(Role.objects.filter(user=user).select_related("organisation"))
+        setattr(user, _ROLES_CACHE, roles)
+    return getattr(user, _ROLES_CACHE)
+
+
+def _scope_paths(user, kinds):
+    return sorted({role.organisation.path for role in roles_for_user(user) if role.kind in kinds})
+
+
+def _path_filter(paths, field):
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+
+
+def organisations_for_user(user, *, manage=False):
+    """Organisations the user may read (or, with `manage`, change)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    kinds = RoleKind.managing() if manage else RoleKind.values
+    return Organisation.objects.filter(_path_filter(_scope_paths(user, kinds), "path"))
+
+
+def cells_for_user(user, *, manage=False):
+    return organisations_for_user(user, manage=manage).cells()
+
+
+def members_for_user(user, *, manage=False):
+    """Members whose current cell the user may read (or manage)."""
+    if not user.is_authenticated:
+        return Member.objects.none()
+    if user.is_superuser:
+        return Member.objects.all()
+    kinds = RoleKind.managing() if manage else RoleKind.values
+    return Member.objects.filter(_path_filter(_scope_paths(user, kinds), "cell__path"))
+
+
+def root_organisations_for_user(user):
+    """The tops of the subtrees the user may read, without ones nested in another."""
+    if user.is_superuser:
+        return list(Organisation.objects.filter(parent__isnull=True))
+    orgs = sorted({role.organisation for role in roles_for_user(user)}, key=lambda o: o.path)
+    roots = []
+    for org in orgs:
+        if not any(org.path.startswith(root.path) for root in roots):
+            roots.append(org)
+    return roots
+
+
+def can_manage(user, org):
+    """May the user change `org` and its members (committee staff above it, its secretary)?"""
+    if user.is_superuser:
+        return True
+    return any(org.path.startswith(path) for path in _scope_paths(user, RoleKind.managing()))
+
+
+def can_administer(user, org):
+    """May the user create, edit or dissolve organisations at `org` (committee staff only)?"""
+    if user.is_superuser:
+        return True
+    paths = _scope_paths(user, [RoleKind.COMMITTEE_STAFF])
+    return any(org.path.startswith(path) for path in paths)
+
+
+def can_see_personal_data(user, member):
+    return can_manage(user, member.cell) or getattr(user, "member", None) == member
+
+
+def subtree_with_counts(root):
+    """Every organisation under `root` with rolled-up counts, in three queries.
+
+    Each returned organisation carries `cell_count` (active cells at or below it)
+    and `status_counts` ({status: members whose current cell is at or below it}),
+    plus `member_count` (members on the roll). Queries do not grow with the tree.
+    """
+    orgs = list(Organisation.objects.subtree_of(root).order_by("path"))
+    by_id = {org.pk: org for org in orgs}
+    for org in orgs:
+        org.cell_count = 0
+        org.status_counts = defaultdict(int)
+        org.tree_children = []
+    for org in orgs:
+        if org.pk != root.pk and org.parent_id in by_id:
+            by_id[org.parent_id].tree_children.append(org)
+        if org.is_cell and org.is_active:
+            for ancestor_id in [*org.ancestor_ids, org.pk]:
+                if ancestor_id in by_id:
+                    by_id[ancestor_id].cell_count += 1
+    rows = (
+        Member.objects.filter(cell__path__startswith=root.path)
+        .values("cell_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        cell = by_id.get(row["cell_id"])
+        if cell is None:
+            continue
+        for ancestor_id in [*cell.ancestor_ids, cell.pk]:
+            if ancestor_id in by_id:
+                by_id[ancestor_id].status_counts[row["status"]] += row["n"]
+    on_roll = MemberStatus.on_roll()
+    for org in orgs:
+        org.member_count = sum(org.status_counts[s] for s in on_roll)
+        org.official_count = org.status_counts[MemberStatus.OFFICIAL]
+        org.probationary_count = org.status_counts[MemberStatus.PROBATIONARY]
+        org.exempted_count = org.status_counts[MemberStatus.EXEMPTED]
+    return by_id[root.pk], orgs
+
+
+def cell_type_counts(root):
+    """{cell_type: active cells under root}."""
+    rows = (
+        Organisation.objects.subtree_of(root)
+        .cells()
+        .active()
+        .values("cell_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["cell_type"]: row["n"] for row in rows}
+
+
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(PositionRole.values)),
+    default=Value(99),
+)
+
+
+def current_positions(cell):
+    """The cell's sitting committee: secretary, deputy, then committee members."""
+    return (
+        Position.objects.filter(cell=cell, ended_on__isnull=True)
+        .select_related("member")
+        .order_by(ROLE_ORDER, "member__search_name")
+    )
+
+
+def audit_for(target_type, target_id):
+    return AuditEvent.objects.filter(target_type=target_type, target_id=target_id).select_related(
+        "actor"
+    )

@@ -1,0 +1,380 @@
+"""Actions on organisations and members. Each writes atomically and leaves an audit row."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole
+from members.models import (
+    AuditEvent,
+    Member,
+    Membership,
+    MemberStatusChange,
+    Organisation,
+    Position,
+)
+
+
+class MembersError(Exception):
+    """A refused action; the message is for the user, already translated."""
+
+
+class StaleEdit(MembersError):
+    """Someone else saved the record after this form was opened."""
+
+
+def record_audit(*, actor, action, target, organisation, summary, changes=None):
+    """Write one audit row describing a change a person made."""
+    return AuditEvent.objects.create(
+        actor=actor if actor and actor.is_authenticated else None,
+        organisation=organisation,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=target.pk,
+        summary=summary[:400],
+        changes=changes or {},
+    )
+
+
+def _diff(instance, data):
+    changes = {}
+    for field, new in data.items():
+        old = getattr(instance, field)
+        if old != new:
+            changes[field] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _plain(value):
+    if isinstance(value, Organisation):
+        return value.name
+    if value is None:
+        return None
+    return str(value)
+
+
+def _set_path(org):
+    prefix = org.parent.path if org.parent_id else "/"
+    org.path = f"{prefix}{org.pk}/"
+    org.depth = org.path.count("/") - 2
+
+
+def _save_versioned(instance, data, version):
+    """Save `data` onto `instance` only if nobody saved it since `version` was read."""
+    model = type(instance)
+    updated = model.objects.filter(pk=instance.pk, version=version).update(
+        version=F("version") + 1, **data
+    )
+    if not updated:
+        raise StaleEdit(
+            _(
+                "Bản ghi này vừa được người khác sửa sau khi bạn mở biểu mẫu. "
+                "Nội dung của bạn vẫn còn bên dưới: hãy xem lại bản mới rồi lưu lại."
+            )
+        )
+    for field, value in data.items():
+        setattr(instance, field, value)
+    instance.version = version + 1
+
+
+@transaction.atomic
+def create_organisation(*, actor, parent, data):
+    """Create an organisation under `parent` (None for a root) and audit it."""
+    if parent is not None and not parent.is_active:
+        raise MembersError(_("Không thể tạo tổ chức trực thuộc một tổ chức đã giải thể."))
+    if parent is not None and parent.kind == OrgKind.PARTY_GROUP:
+        raise MembersError(_("Tổ đảng không có tổ chức trực thuộc."))
+    org = Organisation(parent=parent, **data)
+    org.save()
+    _set_path(org)
+    org.save(update_fields=["path", "depth"])
+    record_audit(
+        actor=actor,
+        action="organisation.create",
+        target=org,
+        organisation=org,
+        summary=_("Tạo tổ chức %(name)s") % {"name": org.name},
+    )
+    return org
+
+
+@transaction.atomic
+def update_organisation(*, actor, org, data, version):
+    """Save changed fields of `org`; refuse if someone saved it since `version`."""
+    changes = _diff(org, data)
+    if not changes:
+        return org
+    _save_versioned(org, data, version)
+    record_audit(
+        actor=actor,
+        action="organisation.update",
+        target=org,
+        organisation=org,
+        summary=_("Sửa thông tin tổ chức %(name)s") % {"name": org.name},
+        changes=changes,
+    )
+    return org
+
+
+@transaction.atomic
+def dissolve_organisation(*, actor, org, on, reason=""):
+    """Mark `org` dissolved from `on`. Refused while it has active units or members."""
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if not org.is_active:
+        raise MembersError(_("Tổ chức này đã giải thể."))
+    if org.founded_on and on < org.founded_on:
+        raise MembersError(_("Ngày giải thể không thể trước ngày thành lập."))
+    if Organisation.objects.filter(parent=org, dissolved_on__isnull=True).exists():
+        raise MembersError(
+            _("Còn tổ chức trực thuộc đang hoạt động: hãy giải thể hoặc chuyển chúng trước.")
+        )
+    if Member.objects.filter(cell=org).on_roll().exists():
+        raise MembersError(
+            _("Chi bộ còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt cho họ trước.")
+        )
+    org.dissolved_on = on
+    org.version += 1
+    org.save(update_fields=["dissolved_on", "version"])
+    record_audit(
+        actor=actor,
+        action="organisation.dissolve",
+        target=org,
+        organisation=org,
+        summary=_("Giải thể %(name)s từ ngày %(date)s") % {"name": org.name, "date": on},
+        changes={"reason": reason},
+    )
+    return org
+
+
+def _check_cell(cell):
+    if not cell.is_cell:
+        raise MembersError(
+            _("Đảng viên chỉ sinh hoạt ở chi bộ, không ở %(kind)s.")
+            % {"kind": cell.get_kind_display()}
+        )
+    if not cell.is_active:
+        raise MembersError(_("Chi bộ %(name)s đã giải thể.") % {"name": cell.name})
+
+
+def _initial_status(data):
+    return MemberStatus.OFFICIAL if data.get("official_on") else MemberStatus.PROBATIONARY
+
+
+@transaction.atomic
+def create_member(*, actor, cell, data, status=None, since=None):
+    """Add a member to `cell`: the member, their first status and home membership, audited."""
+    _check_cell(cell)
+    status = status or _initial_status(data)
+    member = Member.objects.create(cell=cell, status=status, **data)
+    since = since or data.get("admitted_on") or timezone.localdate()
+    MemberStatusChange.objects.create(
+        member=member, status=status, effective_on=since, recorded_by=_user(actor)
+    )
+    Membership.objects.create(member=member, cell=cell, kind=MembershipKind.HOME, started_on=since)
+    record_audit(
+        actor=actor,
+        action="member.create",
+        target=member,
+        organisation=cell,
+        summary=_("Thêm đảng viên %(name)s vào %(cell)s") % {"name": member, "cell": cell},
+    )
+    return member
+
+
+def _user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+@transaction.atomic
+def update_member(*, actor, member, data, version):
+    """Save changed fields of `member`; refuse if someone saved it since `version`."""
+    changes = _diff(member, data)
+    if not changes:
+        return member
+    if "full_name" in data:
+        from members.text import fold
+
+        data = {**data, "search_name": fold(data["full_name"])}
+    _save_versioned(member, data, version)
+    record_audit(
+        actor=actor,
+        action="member.update",
+        target=member,
+        organisation=member.cell,
+        summary=_("Sửa thông tin đảng viên %(name)s") % {"name": member},
+        changes=changes,
+    )
+    return member
+
+
+def _set_status(*, actor, member, status, on, reason):
+    member.status = status
+    member.version += 1
+    member.save(update_fields=["status", "version", "updated_at"])
+    MemberStatusChange.objects.create(
+        member=member, status=status, effective_on=on, reason=reason, recorded_by=_user(actor)
+    )
+
+
+def _locked(member):
+    return Member.objects.select_for_update().select_related("cell").get(pk=member.pk)
+
+
+@transaction.atomic
+def exempt_member(*, actor, member, on, reason):
+    """Exempt a member from work and meetings (elderly or sick, decided by the cell)."""
+    member = _locked(member)
+    if member.status not in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY):
+        raise MembersError(
+            _("Chỉ miễn sinh hoạt cho đảng viên đang sinh hoạt; tình trạng hiện nay: %(s)s.")
+            % {"s": member.get_status_display()}
+        )
+    if not reason.strip():
+        raise MembersError(_("Cần ghi lý do miễn sinh hoạt."))
+    _set_status(actor=actor, member=member, status=MemberStatus.EXEMPTED, on=on, reason=reason)
+    record_audit(
+        actor=actor,
+        action="member.exempt",
+        target=member,
+        organisation=member.cell,
+        summary=_("Miễn công tác và sinh hoạt đảng cho %(name)s") % {"name": member},
+        changes={"reason": reason, "on": str(on)},
+    )
+    return member
+
+
+@transaction.atomic
+def reinstate_member(*, actor, member, on, reason=""):
+    """Return an exempted, suspended or temporarily-away member to normal activity."""
+    member = _locked(member)
+    returnable = (MemberStatus.EXEMPTED, MemberStatus.SUSPENDED, MemberStatus.TEMPORARILY_AWAY)
+    if member.status not in returnable:
+        raise MembersError(_("Đảng viên đang sinh hoạt bình thường; không có gì để khôi phục."))
+    if member.status == MemberStatus.TEMPORARILY_AWAY:
+        Membership.objects.filter(
+            member=member, kind=MembershipKind.TEMPORARY, ended_on__isnull=True
+        ).update(ended_on=on)
+    status = MemberStatus.OFFICIAL if member.official_on else MemberStatus.PROBATIONARY
+    _set_status(actor=actor, member=member, status=status, on=on, reason=reason)
+    record_audit(
+        actor=actor,
+        action="member.reinstate",
+        target=member,
+        organisation=member.cell,
+        summary=_("Khôi phục sinh hoạt cho %(name)s") % {"name": member},
+        changes={"reason": reason, "on": str(on)},
+    )
+    return member
+
+
+@transaction.atomic
+def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, reason=""):
+    """Move a member to another cell, keeping the history.
+
+    Official transfer: closes the home membership, opens one in `to_cell`, and
+    makes it the member's cell. Temporary transfer (3 months to under a year): the
+    member stays on the home cell's roll as "temporarily away" and attends `to_cell`.
+    """
+    member = _locked(member)
+    _check_cell(to_cell)
+    if to_cell.pk == member.cell_id:
+        raise MembersError(_("Đảng viên đang sinh hoạt ở chính chi bộ này."))
+    if member.status not in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY):
+        raise MembersError(
+            _("Không thể chuyển sinh hoạt cho đảng viên có tình trạng %(s)s.")
+            % {"s": member.get_status_display()}
+        )
+    from_cell = member.cell
+    if temporary:
+        if until is None or until <= on:
+            raise MembersError(_("Chuyển sinh hoạt tạm thời cần ngày kết thúc sau ngày bắt đầu."))
+        Membership.objects.create(
+            member=member,
+            cell=to_cell,
+            kind=MembershipKind.TEMPORARY,
+            started_on=on,
+            ended_on=until,
+            note=reason,
+        )
+        _set_status(
+            actor=actor, member=member, status=MemberStatus.TEMPORARILY_AWAY, on=on, reason=reason
+        )
+        summary = _("Chuyển sinh hoạt tạm thời %(name)s từ %(from)s đến %(to)s")
+    else:
+        home = Membership.objects.filter(
+            member=member, kind=MembershipKind.HOME, ended_on__isnull=True
+        ).first()
+        if home is not None:
+            if on < home.started_on:
+                raise MembersError(
+                    _("Ngày chuyển không thể trước ngày bắt đầu sinh hoạt ở chi bộ hiện tại.")
+                )
+            home.ended_on = on
+            home.save(update_fields=["ended_on"])
+        Membership.objects.create(
+            member=member, cell=to_cell, kind=MembershipKind.HOME, started_on=on, note=reason
+        )
+        Position.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        member.cell = to_cell
+        member.version += 1
+        member.save(update_fields=["cell", "version", "updated_at"])
+        summary = _("Chuyển sinh hoạt chính thức %(name)s từ %(from)s đến %(to)s")
+    record_audit(
+        actor=actor,
+        action="member.transfer",
+        target=member,
+        organisation=from_cell,
+        summary=summary % {"name": member, "from": from_cell, "to": to_cell},
+        changes={"from": from_cell.name, "to": to_cell.name, "on": str(on), "reason": reason},
+    )
+    return member
+
+
+@transaction.atomic
+def appoint_position(*, actor, cell, member, role, started_on):
+    """Give `member` a post in `cell`; a new secretary ends the previous one's term."""
+    _check_cell(cell)
+    if member.cell_id != cell.pk:
+        raise MembersError(_("Chỉ đảng viên của chi bộ mới giữ chức vụ trong chi bộ."))
+    if member.status != MemberStatus.OFFICIAL:
+        raise MembersError(_("Chỉ đảng viên chính thức mới được bầu vào chi ủy."))
+    if Position.objects.filter(cell=cell, member=member, ended_on__isnull=True).exists():
+        raise MembersError(_("Đảng viên này đang giữ một chức vụ trong chi bộ."))
+    if role == PositionRole.SECRETARY:
+        Position.objects.filter(cell=cell, role=role, ended_on__isnull=True).update(
+            ended_on=started_on
+        )
+    position = Position.objects.create(cell=cell, member=member, role=role, started_on=started_on)
+    record_audit(
+        actor=actor,
+        action="position.appoint",
+        target=position,
+        organisation=cell,
+        summary=_("%(name)s giữ chức %(role)s của %(cell)s")
+        % {"name": member, "role": position.get_role_display(), "cell": cell},
+    )
+    return position
+
+
+@transaction.atomic
+def end_position(*, actor, position, ended_on):
+    """Close a post's term on `ended_on`."""
+    position = (
+        Position.objects.select_for_update().select_related("member", "cell").get(pk=position.pk)
+    )
+    if position.ended_on is not None:
+        raise MembersError(_("Nhiệm kỳ của chức vụ này đã kết thúc."))
+    if ended_on < position.started_on:
+        raise MembersError(_("Ngày kết thúc không thể trước ngày bắt đầu."))
+    position.ended_on = ended_on
+    position.save(update_fields=["ended_on"])
+    record_audit(
+        actor=actor,
+        action="position.end",
+        target=position,
+        organisation=position.cell,
+        summary=_("Kết thúc chức %(role)s của %(name)s")
+        % {"role": position.get_role_display(), "name": position.member},
+    )
+    return position

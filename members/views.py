@@ -1,0 +1,552 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from members import selectors, services
+from members.enums import CellType, MemberStatus, OrgKind
+from members.forms import (
+    DissolveForm,
+    EndPositionForm,
+    ImportForm,
+    MemberFilterForm,
+    MemberForm,
+    OrganisationForm,
+    PositionForm,
+    StatusChangeForm,
+    TransferForm,
+)
+from members.imports import HEADERS, export_csv, export_xlsx, import_members
+from members.models import Organisation, Position
+
+MEMBERS_PER_PAGE = 50
+CELL_FILTER_LIMIT = 600
+TREE_DEPTH = 2
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "members/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        member = getattr(user, "member", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "roles": selectors.roles_for_user(user),
+            "roots": selectors.root_organisations_for_user(user),
+            "own_member": member,
+        }
+
+
+class OrganisationMixin(LoginRequiredMixin):
+    """Fetches the URL's organisation through the user's scope (404 outside it)."""
+
+    permission = "read"  # or "manage" (members) or "administer" (the tree itself)
+    org_url_kwarg = "pk"
+
+    def get_organisation(self):
+        if not hasattr(self, "_organisation"):
+            user = self.request.user
+            org = get_object_or_404(
+                selectors.organisations_for_user(user), pk=self.kwargs[self.org_url_kwarg]
+            )
+            if self.permission == "manage" and not selectors.can_manage(user, org):
+                raise PermissionDenied
+            if self.permission == "administer" and not selectors.can_administer(user, org):
+                raise PermissionDenied
+            self._organisation = org
+        return self._organisation
+
+    def get_context_data(self, **kwargs):
+        org = self.get_organisation()
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "org": org,
+            "breadcrumb": _visible_ancestors(user, org),
+            "can_manage": selectors.can_manage(user, org),
+            "can_administer": selectors.can_administer(user, org),
+        }
+
+
+def _visible_ancestors(user, org):
+    return list(
+        selectors.organisations_for_user(user).filter(pk__in=org.ancestor_ids).order_by("depth")
+    )
+
+
+class OrganisationTreeView(LoginRequiredMixin, TemplateView):
+    template_name = "members/organisation_tree.html"
+
+    def get_context_data(self, **kwargs):
+        trees = []
+        for root in selectors.root_organisations_for_user(self.request.user):
+            top, _orgs = selectors.subtree_with_counts(root)
+            trees.append(top)
+        return {
+            **super().get_context_data(**kwargs),
+            "trees": trees,
+            "max_depth": TREE_DEPTH,
+            "statuses": MemberStatus,
+        }
+
+
+class OrganisationDetailView(OrganisationMixin, TemplateView):
+    template_name = "members/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        org = self.get_organisation()
+        top, _orgs = selectors.subtree_with_counts(org)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            node=top,
+            children=top.tree_children,
+            cell_types=_cell_type_rows(selectors.cell_type_counts(org)) if not org.is_cell else [],
+            status_rows=[
+                (label, top.status_counts.get(value, 0))
+                for value, label in MemberStatus.choices
+                if top.status_counts.get(value, 0)
+            ],
+            positions=selectors.current_positions(org) if org.is_cell else [],
+            audit=selectors.audit_for("members.organisation", org.pk)[:20]
+            if context["can_manage"]
+            else [],
+        )
+        return context
+
+
+def _cell_type_rows(counts):
+    return [(label, counts[value]) for value, label in CellType.choices if counts.get(value)]
+
+
+class OrganisationCreateView(OrganisationMixin, FormView):
+    permission = "administer"
+    template_name = "members/organisation_form.html"
+    form_class = OrganisationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": self.get_organisation()}
+
+    def get_initial(self):
+        parent = self.get_organisation()
+        kind = OrgKind.PARTY_GROUP if parent.is_cell else OrgKind.CELL
+        return {"kind": kind, "founded_on": timezone.localdate()}
+
+    def form_valid(self, form):
+        try:
+            org = services.create_organisation(
+                actor=self.request.user,
+                parent=self.get_organisation(),
+                data=form.changed_data_dict(),
+            )
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã tạo %(name)s.") % {"name": org.name})
+        return redirect(org)
+
+
+class OrganisationUpdateView(OrganisationMixin, FormView):
+    permission = "administer"
+    template_name = "members/organisation_form.html"
+    form_class = OrganisationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_organisation()}
+
+    def form_valid(self, form):
+        org = Organisation.objects.get(pk=self.get_organisation().pk)
+        try:
+            services.update_organisation(
+                actor=self.request.user,
+                org=org,
+                data=form.changed_data_dict(),
+                version=form.cleaned_data["version"],
+            )
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu."))
+        return redirect(org)
+
+
+class OrganisationDissolveView(OrganisationMixin, FormView):
+    permission = "administer"
+    template_name = "members/organisation_dissolve.html"
+    form_class = DissolveForm
+
+    def get_organisation(self):
+        org = super().get_organisation()
+        roots = {role.organisation_id for role in selectors.roles_for_user(self.request.user)}
+        if org.pk in roots and not self.request.user.is_superuser:
+            raise PermissionDenied
+        return org
+
+    def get_initial(self):
+        return {"dissolved_on": timezone.localdate()}
+
+    def form_valid(self, form):
+        org = self.get_organisation()
+        try:
+            services.dissolve_organisation(
+                actor=self.request.user,
+                org=org,
+                on=form.cleaned_data["dissolved_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã giải thể %(name)s.") % {"name": org.name})
+        return redirect(org)
+
+
+class MemberListView(OrganisationMixin, TemplateView):
+    template_name = "members/member_list.html"
+
+    def filtered_members(self):
+        org = self.get_organisation()
+        members = (
+            selectors.members_for_user(self.request.user)
+            .filter(cell__path__startswith=org.path)
+            .select_related("cell")
+        )
+        cells = None
+        if not org.is_cell:
+            cells = selectors.cells_for_user(self.request.user).subtree_of(org).order_by("name")
+            if cells.count() > CELL_FILTER_LIMIT:
+                cells = None
+        form = MemberFilterForm(self.request.GET or None, cells=cells)
+        if cells is None:
+            del form.fields["cell"]
+        if org.is_cell:
+            del form.fields["cell_type"]
+        if form.is_valid():
+            data = form.cleaned_data
+            members = members.search(data["q"])
+            if data["status"]:
+                members = members.filter(status=data["status"])
+            if data.get("cell"):
+                members = members.filter(cell=data["cell"])
+            if data.get("cell_type"):
+                members = members.filter(cell__cell_type=data["cell_type"])
+        elif self.request.GET:
+            members = members.none()
+        return form, members
+
+    def get_context_data(self, **kwargs):
+        form, members = self.filtered_members()
+        page = Paginator(members, MEMBERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "filter_form": form,
+            "page": page,
+            "members": page.object_list,
+            "query_string": query.urlencode(),
+        }
+
+
+class MemberExportView(MemberListView):
+    def get(self, request, *args, **kwargs):
+        _form, members = self.filtered_members()
+        org = self.get_organisation()
+        fmt = kwargs["fmt"]
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        if fmt == "xlsx":
+            body = export_xlsx(members.iterator(chunk_size=2000))
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body = export_csv(members.iterator(chunk_size=2000))
+            content_type = "text/csv; charset=utf-8"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="dang-vien-{org.code}-{stamp}.{fmt}"'
+        )
+        return response
+
+
+class MemberImportView(OrganisationMixin, FormView):
+    permission = "manage"
+    template_name = "members/member_import.html"
+    form_class = ImportForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "columns": HEADERS}
+
+    def form_valid(self, form):
+        org = self.get_organisation()
+        result = import_members(
+            actor=self.request.user, root=org, uploaded=form.cleaned_data["file"]
+        )
+        if not result.ok:
+            return self.render_to_response(self.get_context_data(form=form, result=result))
+        messages.success(
+            self.request,
+            _("Đã nhập %(rows)s dòng: thêm mới %(c)s, cập nhật %(u)s, giữ nguyên %(s)s.")
+            % {
+                "rows": result.rows,
+                "c": result.created,
+                "u": result.updated,
+                "s": result.unchanged,
+            },
+        )
+        return redirect("members:member_list", pk=org.pk)
+
+
+class MemberCreateView(OrganisationMixin, FormView):
+    permission = "manage"
+    template_name = "members/member_form.html"
+    form_class = MemberForm
+
+    def get_organisation(self):
+        org = super().get_organisation()
+        if not org.is_cell:
+            raise PermissionDenied
+        return org
+
+    def form_valid(self, form):
+        try:
+            member = services.create_member(
+                actor=self.request.user, cell=self.get_organisation(), data=form.member_data()
+            )
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã thêm đảng viên %(name)s.") % {"name": member})
+        return redirect(member)
+
+
+class MemberMixin(LoginRequiredMixin):
+    permission = "read"
+
+    def get_member(self):
+        if not hasattr(self, "_member"):
+            user = self.request.user
+            member = get_object_or_404(
+                selectors.members_for_user(user).select_related("cell"), pk=self.kwargs["pk"]
+            )
+            if self.permission == "manage" and not selectors.can_manage(user, member.cell):
+                raise PermissionDenied
+            if self.permission == "administer" and not selectors.can_administer(user, member.cell):
+                raise PermissionDenied
+            self._member = member
+        return self._member
+
+    def get_context_data(self, **kwargs):
+        member = self.get_member()
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "member": member,
+            "org": member.cell,
+            "breadcrumb": _visible_ancestors(user, member.cell) + [member.cell],
+            "can_manage": selectors.can_manage(user, member.cell),
+            "can_administer": selectors.can_administer(user, member.cell),
+        }
+
+
+class MemberDetailView(MemberMixin, TemplateView):
+    template_name = "members/member_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = context["member"]
+        context.update(
+            personal=selectors.can_see_personal_data(self.request.user, member),
+            status_changes=member.status_changes.select_related("recorded_by"),
+            memberships=member.memberships.select_related("cell"),
+            positions=member.positions.select_related("cell"),
+            audit=selectors.audit_for("members.member", member.pk)[:30]
+            if context["can_manage"]
+            else [],
+        )
+        return context
+
+
+class MemberUpdateView(MemberMixin, FormView):
+    permission = "manage"
+    template_name = "members/member_form.html"
+    form_class = MemberForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_member()}
+
+    def form_valid(self, form):
+        member = self.get_member()
+        member.refresh_from_db()
+        try:
+            services.update_member(
+                actor=self.request.user,
+                member=member,
+                data=form.member_data(),
+                version=form.cleaned_data["version"],
+            )
+        except services.StaleEdit as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu."))
+        return redirect(member)
+
+
+class MemberActionView(MemberMixin, FormView):
+    """GET shows a confirmation form; POST calls the service and redirects."""
+
+    permission = "manage"
+    template_name = "members/member_action.html"
+    form_class = StatusChangeForm
+    title = ""
+    success_message = ""
+
+    def get_initial(self):
+        return {"on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": self.title}
+
+    def form_valid(self, form):
+        member = self.get_member()
+        try:
+            self.perform(member, form.cleaned_data)
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message % {"name": member})
+        return redirect(member)
+
+
+class MemberExemptView(MemberActionView):
+    @property
+    def title(self):
+        return _("Miễn công tác và sinh hoạt đảng")
+
+    @property
+    def success_message(self):
+        return _("%(name)s được miễn công tác và sinh hoạt đảng.")
+
+    def perform(self, member, data):
+        services.exempt_member(
+            actor=self.request.user, member=member, on=data["on"], reason=data["reason"]
+        )
+
+
+class MemberReinstateView(MemberActionView):
+    @property
+    def title(self):
+        return _("Khôi phục sinh hoạt")
+
+    @property
+    def success_message(self):
+        return _("%(name)s đã sinh hoạt trở lại.")
+
+    def perform(self, member, data):
+        services.reinstate_member(
+            actor=self.request.user, member=member, on=data["on"], reason=data["reason"]
+        )
+
+
+class MemberTransferView(MemberActionView):
+    permission = "administer"
+    form_class = TransferForm
+
+    @property
+    def title(self):
+        return _("Chuyển sinh hoạt đảng")
+
+    @property
+    def success_message(self):
+        return _("Đã chuyển sinh hoạt cho %(name)s.")
+
+    def get_form_kwargs(self):
+        cells = (
+            selectors.cells_for_user(self.request.user, manage=True)
+            .active()
+            .exclude(pk=self.get_member().cell_id)
+            .order_by("path")
+        )
+        return {**super().get_form_kwargs(), "cells": cells}
+
+    def perform(self, member, data):
+        services.transfer_member(
+            actor=self.request.user,
+            member=member,
+            to_cell=data["to_cell"],
+            on=data["on"],
+            temporary=data["temporary"],
+            until=data["until"],
+            reason=data["reason"],
+        )
+
+
+class PositionCreateView(OrganisationMixin, FormView):
+    permission = "administer"
+    template_name = "members/position_form.html"
+    form_class = PositionForm
+
+    def get_organisation(self):
+        org = super().get_organisation()
+        if not org.is_cell:
+            raise PermissionDenied
+        return org
+
+    def get_initial(self):
+        return {"started_on": timezone.localdate()}
+
+    def get_form_kwargs(self):
+        members = (
+            self.get_organisation()
+            .members.filter(status=MemberStatus.OFFICIAL)
+            .order_by("search_name")
+        )
+        return {**super().get_form_kwargs(), "members": members}
+
+    def form_valid(self, form):
+        org = self.get_organisation()
+        try:
+            services.appoint_position(actor=self.request.user, cell=org, **form.cleaned_data)
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã ghi nhận chức vụ."))
+        return redirect(org)
+
+
+class PositionEndView(LoginRequiredMixin, FormView):
+    template_name = "members/position_end.html"
+    form_class = EndPositionForm
+
+    def get_position(self):
+        user = self.request.user
+        cells = selectors.cells_for_user(user)
+        position = get_object_or_404(
+            Position.objects.filter(cell__in=cells).select_related("cell", "member"),
+            pk=self.kwargs["pk"],
+        )
+        if not selectors.can_administer(user, position.cell):
+            raise PermissionDenied
+        return position
+
+    def get_initial(self):
+        return {"ended_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        position = self.get_position()
+        return {**super().get_context_data(**kwargs), "position": position, "org": position.cell}
+
+    def form_valid(self, form):
+        position = self.get_position()
+        try:
+            services.end_position(
+                actor=self.request.user, position=position, ended_on=form.cleaned_data["ended_on"]
+            )
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã kết thúc nhiệm kỳ."))
+        return redirect(position.cell)
