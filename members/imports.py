@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.enums import MembershipKind, MemberStatus, Sex
-from members.models import Member, Membership, MemberStatusChange, Organisation, age_on
-from members.services import record_audit
+from members.enums import MemberStatus, Sex
+from members.models import Member, MemberStatusChange, Organisation, age_on
+from members.services import record_audit, record_initial_history
 from members.text import fold
 
 # (key, header as it appears in the file). Headers are Vietnamese in every language,
@@ -299,8 +299,9 @@ def _match_existing(rows):
     cids = [r["citizen_id"] for r in rows if r["citizen_id"]]
     names = [fold(r["full_name"]) for r in rows]
     found = {}
-    by_card = {m.party_card_number: m for m in Member.objects.filter(party_card_number__in=cards)}
-    by_cid = {m.citizen_id: m for m in Member.objects.filter(citizen_id__in=cids)}
+    members = Member.objects.select_related("cell")
+    by_card = {m.party_card_number: m for m in members.filter(party_card_number__in=cards)}
+    by_cid = {m.citizen_id: m for m in members.filter(citizen_id__in=cids)}
     by_name = {}
     for m in Member.objects.filter(search_name__in=names).select_related("cell"):
         by_name.setdefault((m.search_name, m.date_of_birth), m)
@@ -354,13 +355,11 @@ def import_members(*, actor, root, uploaded):
         for key, index in (("party_card_number", by_card), ("citizen_id", by_cid)):
             other = index.get(row[key]) if row[key] else None
             if other is not None and other != member:
-                result.errors.append(
-                    RowError(
-                        row["_row"],
-                        dict(COLUMNS)[key],
-                        _("Đã thuộc về đảng viên khác: %(name)s.") % {"name": other.full_name},
-                    )
-                )
+                if other.cell.path.startswith(root.path):
+                    message = _("Đã thuộc về đảng viên khác: %(name)s.") % {"name": other.full_name}
+                else:
+                    message = _("Đã thuộc về một đảng viên ngoài phạm vi của bạn.")
+                result.errors.append(RowError(row["_row"], dict(COLUMNS)[key], message))
         if member is not None and member.cell_id != row["cell"].pk:
             if not member.cell.path.startswith(root.path):
                 result.errors.append(
@@ -407,16 +406,8 @@ def _write_row(actor, row, member, result):
     user = actor if actor is not None and actor.is_authenticated else None
     if member is None:
         member = Member.objects.create(cell=row["cell"], status=row["status"], **data)
-        since = row["admitted_on"]
-        MemberStatusChange.objects.create(
-            member=member,
-            status=row["status"],
-            effective_on=since,
-            recorded_by=user,
-            reason=_("Nhập từ tệp"),
-        )
-        Membership.objects.create(
-            member=member, cell=row["cell"], kind=MembershipKind.HOME, started_on=since
+        record_initial_history(
+            member=member, actor=actor, since=row["admitted_on"], reason=_("Nhập từ tệp")
         )
         result.created += 1
         return

@@ -2,7 +2,6 @@
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole
@@ -167,11 +166,8 @@ def create_member(*, actor, cell, data, status=None, since=None):
     _check_cell(cell)
     status = status or _initial_status(data)
     member = Member.objects.create(cell=cell, status=status, **data)
-    since = since or data.get("admitted_on") or timezone.localdate()
-    MemberStatusChange.objects.create(
-        member=member, status=status, effective_on=since, recorded_by=_user(actor)
-    )
-    Membership.objects.create(member=member, cell=cell, kind=MembershipKind.HOME, started_on=since)
+    since = since or member.admitted_on
+    record_initial_history(member=member, actor=actor, since=since)
     record_audit(
         actor=actor,
         action="member.create",
@@ -180,6 +176,26 @@ def create_member(*, actor, cell, data, status=None, since=None):
         summary=_("Thêm đảng viên %(name)s vào %(cell)s") % {"name": member, "cell": cell},
     )
     return member
+
+
+def record_initial_history(*, member, actor, since, reason=""):
+    """A new member's status history (admission, official recognition, current status)
+    and their home membership from `since`."""
+    user = _user(actor)
+    steps = [(MemberStatus.PROBATIONARY, member.admitted_on)]
+    if member.official_on:
+        steps.append((MemberStatus.OFFICIAL, member.official_on))
+    if member.status != steps[-1][0]:
+        steps.append((member.status, max(since, steps[-1][1])))
+    MemberStatusChange.objects.bulk_create(
+        MemberStatusChange(
+            member=member, status=status, effective_on=day, recorded_by=user, reason=reason
+        )
+        for status, day in steps
+    )
+    Membership.objects.create(
+        member=member, cell=member.cell, kind=MembershipKind.HOME, started_on=since
+    )
 
 
 def _user(actor):

@@ -4,6 +4,11 @@ from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, OrganisationFactory, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tree(db):
     """A small district: two committees X and Y, with cells A, A2 under X and B under Y.

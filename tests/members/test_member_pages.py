@@ -1,0 +1,201 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from members.models import AuditEvent, Member, Membership, Position
+from tests.factories import CellFactory, MemberFactory
+
+NEW_MEMBER = {
+    "full_name": "  Triệu  Thị Mẩy ",
+    "sex": "female",
+    "date_of_birth": "1988-07-09",
+    "ethnicity": "Dao",
+    "citizen_id": "",
+    "phone": "",
+    "email": "",
+    "party_card_number": "",
+    "admitted_on": "2015-05-19",
+    "official_on": "2016-05-19",
+}
+
+
+def test_secretary_adds_a_member_to_their_cell(login, tree, personas):
+    client = login(personas["secretary_a"])
+    response = client.post(reverse("members:member_create", args=[tree["a"].pk]), NEW_MEMBER)
+    member = Member.objects.get(full_name="Triệu Thị Mẩy")
+    assert response.url == member.get_absolute_url()
+    assert member.cell == tree["a"] and member.status == "official"
+    assert member.memberships.get().started_on == datetime.date(2015, 5, 19)
+    assert [c.status for c in member.status_changes.all()] == ["official", "probationary"]
+    page = client.get(response.url).content.decode()
+    assert "Triệu Thị Mẩy" in page and "Chính thức" in page
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"date_of_birth": "2010-01-01"}, "admitted_on", "đủ 18 tuổi"),
+        ({"official_on": "2014-01-01"}, "official_on", "trước ngày vào Đảng"),
+        ({"citizen_id": "12ab"}, "citizen_id", "12 chữ số"),
+        ({"admitted_on": "2999-01-01"}, "admitted_on", "khoảng hợp lý"),
+        ({"date_of_birth": "không phải ngày"}, "date_of_birth", "ngày hợp lệ"),
+    ],
+)
+def test_bad_member_input_gets_a_vietnamese_message(login, tree, personas, change, field, message):
+    client = login(personas["secretary_a"])
+    response = client.post(
+        reverse("members:member_create", args=[tree["a"].pk]), {**NEW_MEMBER, **change}
+    )
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not Member.objects.filter(full_name="Triệu Thị Mẩy").exists()
+
+
+def test_member_edit_is_audited(login, tree, personas):
+    client = login(personas["secretary_a"])
+    member = tree["members"]["a"][0]
+    data = {**NEW_MEMBER, "full_name": "Nguyễn Thị Hường", "version": member.version}
+    response = client.post(reverse("members:member_update", args=[member.pk]), data)
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.full_name == "Nguyễn Thị Hường" and member.search_name == "nguyen thi huong"
+    event = AuditEvent.objects.get(action="member.update", target_id=member.pk)
+    assert event.changes["full_name"] == ["Nguyễn Thị Hương", "Nguyễn Thị Hường"]
+    assert event.actor == personas["secretary_a"]
+
+
+def test_a_stale_member_edit_is_refused_and_keeps_the_typed_text(login, tree, personas):
+    member = tree["members"]["a"][0]
+    first = login(personas["secretary_a"])
+    stale_version = member.version
+    first.post(
+        reverse("members:member_update", args=[member.pk]),
+        {**NEW_MEMBER, "full_name": "Tên Thứ Nhất", "version": stale_version},
+    )
+    second = login(personas["staff_x"])
+    response = second.post(
+        reverse("members:member_update", args=[member.pk]),
+        {**NEW_MEMBER, "full_name": "Tên Thứ Hai", "version": stale_version},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "vừa được người khác sửa" in page
+    assert "Tên Thứ Hai" in page  # what they typed is still in the form
+    member.refresh_from_db()
+    assert member.full_name == "Tên Thứ Nhất"
+
+
+def test_exempt_and_reinstate_keep_history(login, tree, personas):
+    client = login(personas["secretary_a"])
+    member = tree["members"]["a"][0]
+    url = reverse("members:member_exempt", args=[member.pk])
+    assert "Miễn công tác" in client.get(url).content.decode()  # GET only confirms
+    assert Member.objects.get(pk=member.pk).status == "official"
+    response = client.post(url, {"on": "2018-03-01", "reason": ""})
+    assert "Cần ghi lý do" in response.content.decode()
+    client.post(url, {"on": "2018-03-01", "reason": "Tuổi cao, sức yếu"})
+    member.refresh_from_db()
+    assert member.status == "exempted"
+    client.post(reverse("members:member_reinstate", args=[member.pk]), {"on": "2018-09-01"})
+    member.refresh_from_db()
+    assert member.status == "official"
+    history = [c.status for c in member.status_changes.all()]
+    assert history == ["official", "exempted", "official", "probationary"]
+    response = client.post(reverse("members:member_reinstate", args=[member.pk]), {"on": "2018-10-01"})
+    assert "không có gì để khôi phục" in response.content.decode()
+
+
+def test_official_transfer_moves_member_and_keeps_history(login, tree, personas):
+    client = login(personas["staff_x"])
+    member = tree["members"]["a"][0]
+    Position.objects.create(cell=tree["a"], member=member, role="secretary", started_on="2017-07-01")
+    response = client.post(
+        reverse("members:member_transfer", args=[member.pk]),
+        {"to_cell": tree["a2"].pk, "on": "2018-06-01", "reason": "Chuyển nơi ở"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.cell == tree["a2"]
+    periods = list(member.memberships.order_by("started_on").values_list("cell__code", "ended_on"))
+    assert periods == [("A", datetime.date(2018, 6, 1)), ("A2", None)]
+    assert Position.objects.get(member=member).ended_on == datetime.date(2018, 6, 1)
+    assert "Đã chuyển sinh hoạt" in client.get(response.url).content.decode()
+    # The old cell's list no longer shows them; the history on their page still does.
+    listing = client.get(reverse("members:member_list", args=[tree["a"].pk])).content.decode()
+    assert member.full_name not in listing
+    assert "Chi bộ thôn Thanh Sơn" in client.get(member.get_absolute_url()).content.decode()
+
+
+def test_temporary_transfer_keeps_member_on_home_roll(login, tree, personas):
+    client = login(personas["staff_x"])
+    member = tree["members"]["a"][0]
+    response = client.post(
+        reverse("members:member_transfer", args=[member.pk]),
+        {"to_cell": tree["a2"].pk, "temporary": "on", "on": "2018-06-01", "until": "2018-12-01"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.cell == tree["a"] and member.status == "temporarily_away"
+    hosted = Membership.objects.get(member=member, kind="temporary")
+    assert hosted.cell == tree["a2"] and hosted.ended_on == datetime.date(2018, 12, 1)
+
+
+def test_transfer_refuses_cells_outside_scope(login, tree, personas):
+    client = login(personas["staff_x"])
+    member = tree["members"]["a"][0]
+    response = client.post(
+        reverse("members:member_transfer", args=[member.pk]),
+        {"to_cell": tree["b"].pk, "on": "2018-06-01"},
+    )
+    assert response.status_code == 200
+    assert "to_cell" in response.context["form"].errors
+    member.refresh_from_db()
+    assert member.cell == tree["a"]
+
+
+def test_search_ignores_diacritics_and_case(login, tree, personas):
+    client = login(personas["district"])
+    url = reverse("members:member_list", args=[tree["district"].pk])
+    for query in ("nguyen thi huong", "NGUYỄN THỊ HƯƠNG", "huong", "  Nguyễn   thị "):
+        names = [m.full_name for m in client.get(url, {"q": query}).context["members"]]
+        assert names == ["Nguyễn Thị Hương"], query
+    names = [m.full_name for m in client.get(url, {"q": "giang seo"}).context["members"]]
+    assert names == ["Giàng Seo Chứ"]
+
+
+def test_filters_by_status_cell_and_cell_type(login, tree, personas):
+    client = login(personas["district"])
+    url = reverse("members:member_list", args=[tree["district"].pk])
+    MemberFactory(cell=tree["b"], full_name="Sùng Mí Dình", status="probationary", official_on=None)
+    names = {m.full_name for m in client.get(url, {"status": "probationary"}).context["members"]}
+    assert names == {"Sùng Mí Dình"}
+    names = {m.full_name for m in client.get(url, {"cell": tree["a2"].pk}).context["members"]}
+    assert names == {"Hoàng Văn Thạch"}
+    school = CellFactory(parent=tree["x"], cell_type="school", code="SCH")
+    MemberFactory(cell=school, full_name="Phạm Thu Trang")
+    names = {m.full_name for m in client.get(url, {"cell_type": "school"}).context["members"]}
+    assert names == {"Phạm Thu Trang"}
+
+
+def test_member_list_paginates(login, tree, personas):
+    for n in range(55):
+        MemberFactory(cell=tree["a"], full_name=f"Vàng Thị Mai {n:02d}")
+    client = login(personas["secretary_a"])
+    url = reverse("members:member_list", args=[tree["a"].pk])
+    first = client.get(url, {"q": "vang thi mai"})
+    assert len(first.context["members"]) == 50 and "Trang 1/2" in first.content.decode()
+    second = client.get(url, {"q": "vang thi mai", "page": 2})
+    assert len(second.context["members"]) == 5
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_member_list_query_count_is_constant(login, tree, personas, rows, django_assert_num_queries):
+    cell = CellFactory(parent=tree["x"], code=f"Q{rows}")
+    for n in range(rows):
+        MemberFactory(cell=cell, full_name=f"Lù Văn Pó {n}")
+    client = login(personas["staff_x"])
+    client.get(reverse("home"))  # session warm-up
+    with django_assert_num_queries(7):
+        response = client.get(reverse("members:member_list", args=[cell.pk]))
+    assert len(response.context["members"]) == rows

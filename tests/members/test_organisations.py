@@ -1,0 +1,127 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from members import selectors
+from members.models import AuditEvent, Organisation
+from tests.factories import CellFactory, MemberFactory, OrganisationFactory
+
+
+def test_staff_create_a_cell_under_their_committee(login, tree, personas):
+    client = login(personas["staff_x"])
+    response = client.post(
+        reverse("members:organisation_create", args=[tree["x"].pk]),
+        {"name": "Chi bộ thôn Nặm Ngặt", "code": "X-NAMNGAT", "kind": "cell",
+         "cell_type": "village", "founded_on": "2018-01-15"},
+    )  # fmt: skip
+    cell = Organisation.objects.get(code="X-NAMNGAT")
+    assert response.url == cell.get_absolute_url()
+    assert cell.parent == tree["x"] and cell.path == f"{tree['x'].path}{cell.pk}/"
+    assert AuditEvent.objects.filter(action="organisation.create", target_id=cell.pk).exists()
+    page = client.get(reverse("members:organisation_detail", args=[tree["x"].pk])).content.decode()
+    assert "Chi bộ thôn Nặm Ngặt" in page
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"kind": "cell", "cell_type": ""}, "cell_type", "Chi bộ cần có loại hình"),
+        ({"kind": "grassroots", "cell_type": "village"}, "cell_type", "Chỉ chi bộ mới có loại hình"),
+        ({"code": "A"}, "code", "đã tồn tại"),
+        ({"founded_on": "2999-01-01"}, "founded_on", "tương lai"),
+    ],
+)
+def test_bad_organisation_input_is_explained(login, tree, personas, data, field, message):
+    client = login(personas["staff_x"])
+    base = {"name": "Chi bộ mới", "code": "NEW", "kind": "cell", "cell_type": "village",
+            "founded_on": "2018-01-15"}  # fmt: skip
+    response = client.post(
+        reverse("members:organisation_create", args=[tree["x"].pk]), {**base, **data}
+    )
+    assert response.status_code == 200
+    assert any(message in e for e in response.context["form"].errors[field])
+
+
+def test_only_party_groups_go_inside_a_cell(login, tree, personas):
+    client = login(personas["staff_x"])
+    url = reverse("members:organisation_create", args=[tree["a"].pk])
+    response = client.post(url, {"name": "X", "code": "XX", "kind": "cell", "cell_type": "village"})
+    assert "chỉ lập được tổ đảng" in response.content.decode()
+    response = client.post(url, {"name": "Tổ đảng số 1", "code": "A-T1", "kind": "party_group"})
+    assert response.status_code == 302
+
+
+def test_edit_refuses_a_stale_version(login, tree, personas):
+    client = login(personas["staff_x"])
+    a = tree["a"]
+    url = reverse("members:organisation_update", args=[a.pk])
+    data = {"name": "Chi bộ thôn Thanh Sơn Mới", "code": "A", "kind": "cell",
+            "cell_type": "village", "founded_on": "2000-01-01", "version": a.version}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "name": "Tên khác"})
+    assert "vừa được người khác sửa" in response.content.decode()
+    a.refresh_from_db()
+    assert a.name == "Chi bộ thôn Thanh Sơn Mới" and a.version == 2
+
+
+def test_dissolving_a_cell_with_members_is_refused_then_allowed(login, tree, personas):
+    client = login(personas["staff_x"])
+    url = reverse("members:organisation_dissolve", args=[tree["a2"].pk])
+    response = client.post(url, {"dissolved_on": "2018-12-01", "reason": "Sáp nhập thôn"})
+    assert "còn đảng viên" in response.content.decode()
+    member = tree["members"]["a2"][0]
+    client.post(
+        reverse("members:member_transfer", args=[member.pk]),
+        {"to_cell": tree["a"].pk, "on": "2018-11-30"},
+    )
+    response = client.post(url, {"dissolved_on": "2018-12-01", "reason": "Sáp nhập thôn"})
+    assert response.status_code == 302
+    a2 = Organisation.objects.get(pk=tree["a2"].pk)
+    assert a2.dissolved_on == datetime.date(2018, 12, 1)
+    page = client.get(reverse("members:organisation_detail", args=[tree["x"].pk])).content.decode()
+    assert "đã giải thể" in page
+
+
+def test_database_refuses_a_cell_without_type(tree):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.create(name="X", code="NOTYPE", kind="cell", parent=tree["x"])
+
+
+def test_subtree_counts_roll_up(tree):
+    MemberFactory(cell=tree["b"], status="probationary", official_on=None)
+    MemberFactory(cell=tree["b"], status="exempted")
+    top, orgs = selectors.subtree_with_counts(tree["district"])
+    by_code = {org.code: org for org in orgs}
+    assert top.cell_count == 3
+    assert top.member_count == 7
+    assert by_code["Y"].official_count == 2 and by_code["Y"].probationary_count == 1
+    assert by_code["Y"].exempted_count == 1 and by_code["X"].member_count == 3
+
+
+def _deep_tree(levels):
+    parent = OrganisationFactory(code="ROOT", kind="province")
+    for n in range(levels):
+        parent = OrganisationFactory(code=f"L{n}", parent=parent)
+    for n in range(levels):
+        CellFactory(parent=parent, code=f"C{n}")
+    return Organisation.objects.get(code="ROOT")
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_tree_and_detail_query_counts_do_not_grow(client, db, rows, django_assert_num_queries):
+    from members.enums import RoleKind
+    from tests.factories import make_user
+
+    root = _deep_tree(rows)
+    for cell in Organisation.objects.cells():
+        MemberFactory(cell=cell)
+    client.force_login(make_user(root, RoleKind.OBSERVER))
+    client.get(reverse("home"))
+    with django_assert_num_queries(5):
+        page = client.get(reverse("members:organisation_tree"))
+    # The tree shows two levels below the top; deeper units are a click away.
+    assert page.content.decode().count("<li>") == 3
+    with django_assert_num_queries(7):
+        client.get(reverse("members:organisation_detail", args=[root.pk]))
