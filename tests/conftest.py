@@ -24,7 +24,10 @@ def tree(db):
     members = {
         "a": [MemberFactory(cell=a, full_name=name) for name in ("Nguyễn Thị Hương", "Lê Văn An")],
         "a2": [MemberFactory(cell=a2, full_name="Hoàng Văn Thạch")],
-        "b": [MemberFactory(cell=b, full_name="Giàng Seo Chứ"), MemberFactory(cell=b, full_name="Bàn Thị Mẩy")],
+        "b": [
+            MemberFactory(cell=b, full_name="Giàng Seo Chứ"),
+            MemberFactory(cell=b, full_name="Bàn Thị Mẩy"),
+        ],
     }
     return {"district": district, "x": x, "y": y, "a": a, "a2": a2, "b": b, "members": members}
 

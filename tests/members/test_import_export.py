@@ -85,8 +85,34 @@ def test_one_bad_row_imports_nothing_and_names_the_row(staff, tree):
 def test_row_errors_name_row_column_and_reason(staff, tree):
     rows = [
         ["", "Nam", "01/01/1980", "Kinh", "", "", "", "", "01/01/2005", "", "A", ""],
-        ["Lê Văn Bình", "X", "01/01/1980", "Kinh", "12345", "", "", "", "01/01/1990", "", "ZZZ", ""],
-        ["Lê Văn Cường", "Nam", "01/01/1980", "Kinh", "", "", "", "", "01/01/2005", "01/01/2004", "B", ""],
+        [
+            "Lê Văn Bình",
+            "X",
+            "01/01/1980",
+            "Kinh",
+            "12345",
+            "",
+            "",
+            "",
+            "01/01/1990",
+            "",
+            "ZZZ",
+            "",
+        ],
+        [
+            "Lê Văn Cường",
+            "Nam",
+            "01/01/1980",
+            "Kinh",
+            "",
+            "",
+            "",
+            "",
+            "01/01/2005",
+            "01/01/2004",
+            "B",
+            "",
+        ],
     ]
     response = post_import(staff, tree["x"], csv_file(rows))
     errors = {(e.row, e.column) for e in response.context["result"].errors}
@@ -129,7 +155,10 @@ def test_import_xlsx_with_real_dates(staff, tree):
         (SimpleUploadedFile("ds.txt", b"a,b"), ".csv"),
         (SimpleUploadedFile("ds.csv", b""), "rỗng"),
         (SimpleUploadedFile("ds.csv", "Tên,Tuổi\nA,1\n".encode()), "Thiếu cột bắt buộc"),
-        (SimpleUploadedFile("ds.csv", "\ufeff" .join([",".join(HEADERS), ""]).encode()), "không có dòng"),
+        (
+            SimpleUploadedFile("ds.csv", "\ufeff".join([",".join(HEADERS), ""]).encode()),
+            "không có dòng",
+        ),
     ],
 )
 def test_unreadable_files_are_refused_with_a_message(staff, tree, upload, message):

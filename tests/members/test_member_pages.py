@@ -102,14 +102,18 @@ def test_exempt_and_reinstate_keep_history(login, tree, personas):
     assert member.status == "official"
     history = [c.status for c in member.status_changes.all()]
     assert history == ["official", "exempted", "official", "probationary"]
-    response = client.post(reverse("members:member_reinstate", args=[member.pk]), {"on": "2018-10-01"})
+    response = client.post(
+        reverse("members:member_reinstate", args=[member.pk]), {"on": "2018-10-01"}
+    )
     assert "không có gì để khôi phục" in response.content.decode()
 
 
 def test_official_transfer_moves_member_and_keeps_history(login, tree, personas):
     client = login(personas["staff_x"])
     member = tree["members"]["a"][0]
-    Position.objects.create(cell=tree["a"], member=member, role="secretary", started_on="2017-07-01")
+    Position.objects.create(
+        cell=tree["a"], member=member, role="secretary", started_on="2017-07-01"
+    )
     response = client.post(
         reverse("members:member_transfer", args=[member.pk]),
         {"to_cell": tree["a2"].pk, "on": "2018-06-01", "reason": "Chuyển nơi ở"},
@@ -190,7 +194,9 @@ def test_member_list_paginates(login, tree, personas):
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_member_list_query_count_is_constant(login, tree, personas, rows, django_assert_num_queries):
+def test_member_list_query_count_is_constant(
+    login, tree, personas, rows, django_assert_num_queries
+):
     cell = CellFactory(parent=tree["x"], code=f"Q{rows}")
     for n in range(rows):
         MemberFactory(cell=cell, full_name=f"Lù Văn Pó {n}")

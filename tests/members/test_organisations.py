@@ -28,7 +28,11 @@ def test_staff_create_a_cell_under_their_committee(login, tree, personas):
     "data, field, message",
     [
         ({"kind": "cell", "cell_type": ""}, "cell_type", "Chi bộ cần có loại hình"),
-        ({"kind": "grassroots", "cell_type": "village"}, "cell_type", "Chỉ chi bộ mới có loại hình"),
+        (
+            {"kind": "grassroots", "cell_type": "village"},
+            "cell_type",
+            "Chỉ chi bộ mới có loại hình",
+        ),
         ({"code": "A"}, "code", "đã tồn tại"),
         ({"founded_on": "2999-01-01"}, "founded_on", "tương lai"),
     ],

@@ -68,7 +68,9 @@ def test_staff_of_x_gets_404_on_everything_under_y(login, tree, personas, method
     client = login(personas["staff_x"])
     for url in _all_pages_of_cell(tree, "b", forms_only=method == "post"):
         assert getattr(client, method)(url).status_code == 404, url
-    assert client.get(reverse("members:organisation_detail", args=[tree["y"].pk])).status_code == 404
+    assert (
+        client.get(reverse("members:organisation_detail", args=[tree["y"].pk])).status_code == 404
+    )
 
 
 def test_staff_of_x_cannot_see_committee_y_in_tree_or_lists(login, tree, personas):
@@ -87,8 +89,12 @@ def test_secretary_sees_only_own_cell(login, tree, personas):
     assert "Chi bộ thôn Thanh Sơn" in page
     for other in ("Lùng Chang", "Nà Miều", "Đảng bộ xã Thanh Thủy", "Đảng bộ huyện Thử"):
         assert other not in page
-    assert client.get(reverse("members:organisation_detail", args=[tree["x"].pk])).status_code == 404
-    assert client.get(reverse("members:organisation_detail", args=[tree["a2"].pk])).status_code == 404
+    assert (
+        client.get(reverse("members:organisation_detail", args=[tree["x"].pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("members:organisation_detail", args=[tree["a2"].pk])).status_code == 404
+    )
 
 
 def test_secretary_manages_own_cell_but_not_the_tree(login, tree, personas):
@@ -130,13 +136,20 @@ def test_observer_reads_subtree_but_changes_nothing(login, tree, personas):
 def test_district_staff_reach_every_cell(login, tree, personas):
     client = login(personas["district"])
     for key in ("a", "a2", "b"):
-        assert client.get(reverse("members:organisation_update", args=[tree[key].pk])).status_code == 200
+        assert (
+            client.get(reverse("members:organisation_update", args=[tree[key].pk])).status_code
+            == 200
+        )
 
 
 def test_committee_staff_cannot_dissolve_their_own_committee(login, tree, personas):
     client = login(personas["staff_x"])
-    assert client.get(reverse("members:organisation_dissolve", args=[tree["x"].pk])).status_code == 403
-    assert client.get(reverse("members:organisation_dissolve", args=[tree["a"].pk])).status_code == 200
+    assert (
+        client.get(reverse("members:organisation_dissolve", args=[tree["x"].pk])).status_code == 403
+    )
+    assert (
+        client.get(reverse("members:organisation_dissolve", args=[tree["a"].pk])).status_code == 200
+    )
 
 
 def test_export_contains_only_scoped_members(login, tree, personas):

@@ -1,0 +1,69 @@
+"""The demo district matches the seed figures and gives each demo login its scope."""
+
+from collections import Counter
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from members.enums import OrgKind
+from members.models import Member, Organisation, Position, Role
+
+
+def test_demo_district_matches_the_seed_and_loads_once(client, db):
+    call_command("load_demo")
+    district = Organisation.objects.get(code="VX")
+    committees = Organisation.objects.filter(parent=district, kind=OrgKind.GRASSROOTS_COMMITTEE)
+    assert committees.count() == 27
+    assert Organisation.objects.filter(parent=district, kind=OrgKind.DIRECT_CELL).count() == 60
+    under_committees = Organisation.objects.filter(parent__in=committees).cells()
+    assert under_committees.count() == 415
+    bloc = committees.get(name="Đảng bộ Khối cơ quan huyện")
+    by_type = Counter(under_committees.exclude(parent=bloc).values_list("cell_type", flat=True))
+    assert by_type == {
+        "agency": 24, "military": 24, "school": 77, "health": 12, "credit_fund": 2,
+        "village": 229, "residential": 32,
+    }  # fmt: skip
+    assert under_committees.filter(parent=bloc).count() == 15
+    assert (
+        Organisation.objects.get(name="Chi bộ thôn Thanh Sơn").parent.name
+        == "Đảng bộ xã Thanh Thủy"
+    )
+    assert (
+        Organisation.objects.get(name="Chi bộ thôn Nà Miều").parent.name == "Đảng bộ xã Phương Tiến"
+    )
+
+    members = Member.objects.filter(cell__path__startswith=district.path)
+    assert members.count() == 7900
+    statuses = Counter(members.values_list("status", flat=True))
+    assert 0.08 <= statuses["probationary"] / 7900 <= 0.12
+    assert statuses["exempted"] > 0
+    assert {"Kinh", "Tày", "Dao", "Mông"} <= set(members.values_list("ethnicity", flat=True))
+    # Positions follow the under-9 / 9-and-over rule.
+    for cell in Organisation.objects.filter(code__in=["VX-TT-THANHSON", "VX-PT-NAMIEU"]):
+        officials = cell.members.filter(status="official").count()
+        roles = sorted(Position.objects.filter(cell=cell).values_list("role", flat=True))
+        if officials >= 9:
+            assert roles == ["committee_member", "deputy", "secretary"]
+        else:
+            assert "secretary" in roles and "committee_member" not in roles
+
+    before = (Organisation.objects.count(), Member.objects.count(), Role.objects.count())
+    call_command("load_demo")
+    assert (Organisation.objects.count(), Member.objects.count(), Role.objects.count()) == before
+
+    assert client.login(username="district", password="demo12345")
+    page = client.get(reverse("members:organisation_detail", args=[district.pk])).content.decode()
+    assert "475 chi bộ theo loại hình" in page
+    assert "Đảng bộ xã Thanh Thủy" in page and "Chi bộ Phòng Tư pháp" in page
+
+    client.logout()
+    assert client.login(username="thanhson.bithu", password="demo12345")
+    tree_page = client.get(reverse("members:organisation_tree")).content.decode()
+    assert "Chi bộ thôn Thanh Sơn" in tree_page
+    assert "Nà Miều" not in tree_page and "Đảng bộ xã Thanh Thủy" not in tree_page
+    namieu = Organisation.objects.get(code="VX-PT-NAMIEU")
+    assert client.get(reverse("members:member_list", args=[namieu.pk])).status_code == 404
+    secretary = Member.objects.get(user__username="thanhson.bithu")
+    assert Position.objects.get(member=secretary, ended_on__isnull=True).role == "secretary"
+    taker = Member.objects.get(user__username="thanhson.thuky")
+    assert taker.cell.name == "Chi bộ thôn Thanh Sơn" and taker.status == "official"
