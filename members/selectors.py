@@ -8,6 +8,7 @@ from django.db.models import Case, Count, Q, Value, When
 
 from members.enums import MemberStatus, PositionRole, RoleKind
 from members.models import AuditEvent, Member, Organisation, Position, Role
+from members.text import natural_key
 
 _ROLES_CACHE = "_cellmeet_roles"
 
@@ -122,11 +123,31 @@ def subtree_with_counts(root):
                 by_id[ancestor_id].status_counts[row["status"]] += row["n"]
     on_roll = MemberStatus.on_roll()
     for org in orgs:
+        # Committees before cells, each group in name order.
+        org.tree_children.sort(key=lambda o: (o.is_cell, natural_key(o.name)))
         org.member_count = sum(org.status_counts[s] for s in on_roll)
         org.official_count = org.status_counts[MemberStatus.OFFICIAL]
         org.probationary_count = org.status_counts[MemberStatus.PROBATIONARY]
         org.exempted_count = org.status_counts[MemberStatus.EXEMPTED]
     return by_id[root.pk], orgs
+
+
+def summary_counts(org):
+    """Active cells and members by status at or below `org`, in two queries."""
+    statuses = dict(
+        Member.objects.filter(cell__path__startswith=org.path)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "cells": Organisation.objects.subtree_of(org).cells().active().count(),
+        "members": sum(statuses.get(s, 0) for s in MemberStatus.on_roll()),
+        "official": statuses.get(MemberStatus.OFFICIAL, 0),
+        "probationary": statuses.get(MemberStatus.PROBATIONARY, 0),
+        "exempted": statuses.get(MemberStatus.EXEMPTED, 0),
+        "away": statuses.get(MemberStatus.TEMPORARILY_AWAY, 0),
+    }
 
 
 def cell_type_counts(root):

@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 
@@ -11,3 +12,8 @@ def fold(text):
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def natural_key(text):
+    """Sort key that ignores diacritics and orders "Tổ dân phố 2" before "Tổ dân phố 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text))]

@@ -34,12 +34,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        member = getattr(user, "member", None)
+        roles = selectors.roles_for_user(user)
+        for role in roles:
+            role.counts = selectors.summary_counts(role.organisation)
         return {
             **super().get_context_data(**kwargs),
-            "roles": selectors.roles_for_user(user),
-            "roots": selectors.root_organisations_for_user(user),
-            "own_member": member,
+            "roles": roles,
+            "own_member": getattr(user, "member", None),
         }
 
 
