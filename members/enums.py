@@ -62,6 +62,11 @@ class MemberStatus(models.TextChoices):
         """Statuses of people still counted in their cell's membership."""
         return [cls.PROBATIONARY, cls.OFFICIAL, cls.EXEMPTED, cls.SUSPENDED, cls.TEMPORARILY_AWAY]
 
+    @classmethod
+    def recordable(cls):
+        """Statuses committee staff record directly; the rest have their own actions."""
+        return [cls.SUSPENDED, cls.TRANSFERRED_OUT, cls.STRUCK_OFF, cls.EXPELLED, cls.DECEASED]
+
 
 class MembershipKind(models.TextChoices):
     HOME = "home", _("Sinh hoạt chính thức")

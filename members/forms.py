@@ -176,6 +176,24 @@ class StatusChangeForm(forms.Form):
         return value
 
 
+class RecordStatusForm(StatusChangeForm):
+    status = forms.ChoiceField(label=_("Tình trạng mới"))
+    reason = forms.CharField(label=_("Lý do, số quyết định"), max_length=300)
+
+    field_order = ["status", "on", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(MemberStatus.choices)
+        self.fields["status"].choices = [(s, labels[s]) for s in MemberStatus.recordable()]
+
+    def clean_on(self):
+        value = super().clean_on()
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày không thể ở tương lai."))
+        return value
+
+
 class TransferForm(forms.Form):
     to_cell = forms.ModelChoiceField(
         label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none()

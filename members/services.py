@@ -261,6 +261,42 @@ def exempt_member(*, actor, member, on, reason):
 
 
 @transaction.atomic
+def record_status(*, actor, member, status, on, reason):
+    """Record suspension, transfer out of the organisation, striking off, expulsion or death.
+
+    Every status but suspension takes the member off the roll: their home membership
+    and any posts end on `on`. The history keeps everything.
+    """
+    member = _locked(member)
+    if status not in MemberStatus.recordable():
+        raise MembersError(_("Tình trạng này được ghi bằng chức năng riêng."))
+    if member.status not in MemberStatus.on_roll():
+        raise MembersError(
+            _("%(name)s không còn trong danh sách chi bộ (%(s)s).")
+            % {"name": member, "s": member.get_status_display()}
+        )
+    if member.status == status:
+        raise MembersError(_("Đảng viên đã ở tình trạng này."))
+    if not reason.strip():
+        raise MembersError(_("Cần ghi lý do hoặc số quyết định."))
+    if on < member.admitted_on:
+        raise MembersError(_("Ngày không thể trước ngày vào Đảng."))
+    if status != MemberStatus.SUSPENDED:
+        Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        Position.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+    _set_status(actor=actor, member=member, status=status, on=on, reason=reason)
+    record_audit(
+        actor=actor,
+        action="member.status",
+        target=member,
+        organisation=member.cell,
+        summary=_("%(name)s: %(s)s") % {"name": member, "s": member.get_status_display()},
+        changes={"reason": reason, "on": str(on)},
+    )
+    return member
+
+
+@transaction.atomic
 def reinstate_member(*, actor, member, on, reason=""):
     """Return an exempted, suspended or temporarily-away member to normal activity."""
     member = _locked(member)

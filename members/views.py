@@ -18,6 +18,7 @@ from members.forms import (
     MemberForm,
     OrganisationForm,
     PositionForm,
+    RecordStatusForm,
     StatusChangeForm,
     TransferForm,
 )
@@ -361,6 +362,7 @@ class MemberDetailView(MemberMixin, TemplateView):
         member = context["member"]
         context.update(
             personal=selectors.can_see_personal_data(self.request.user, member),
+            on_roll=MemberStatus.on_roll(),
             status_changes=member.status_changes.select_related("recorded_by"),
             memberships=member.memberships.select_related("cell"),
             positions=member.positions.select_related("cell"),
@@ -449,6 +451,28 @@ class MemberReinstateView(MemberActionView):
     def perform(self, member, data):
         services.reinstate_member(
             actor=self.request.user, member=member, on=data["on"], reason=data["reason"]
+        )
+
+
+class MemberRecordStatusView(MemberActionView):
+    permission = "administer"
+    form_class = RecordStatusForm
+
+    @property
+    def title(self):
+        return _("Ghi nhận thay đổi tình trạng")
+
+    @property
+    def success_message(self):
+        return _("Đã ghi nhận tình trạng mới của %(name)s.")
+
+    def perform(self, member, data):
+        services.record_status(
+            actor=self.request.user,
+            member=member,
+            status=data["status"],
+            on=data["on"],
+            reason=data["reason"],
         )
 
 

@@ -205,3 +205,24 @@ def test_member_list_query_count_is_constant(
     with django_assert_num_queries(7):
         response = client.get(reverse("members:member_list", args=[cell.pk]))
     assert len(response.context["members"]) == rows
+
+
+def test_staff_record_a_death_and_the_member_leaves_the_roll(login, tree, personas):
+    member = tree["members"]["a"][0]
+    Position.objects.create(cell=tree["a"], member=member, role="deputy", started_on="2017-07-01")
+    secretary = login(personas["secretary_a"])
+    assert secretary.get(reverse("members:member_status", args=[member.pk])).status_code == 403
+    client = login(personas["staff_x"])
+    url = reverse("members:member_status", args=[member.pk])
+    response = client.post(url, {"status": "deceased", "on": "2018-08-08", "reason": ""})
+    assert "reason" in response.context["form"].errors
+    response = client.post(url, {"status": "deceased", "on": "2018-08-08", "reason": "Từ trần"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == "deceased"
+    assert member.memberships.get().ended_on == datetime.date(2018, 8, 8)
+    assert Position.objects.get(member=member).ended_on == datetime.date(2018, 8, 8)
+    counts = client.get(reverse("members:organisation_detail", args=[tree["a"].pk])).context
+    assert counts["node"].member_count == 1
+    response = client.post(url, {"status": "expelled", "on": "2018-09-09", "reason": "x"})
+    assert "không còn trong danh sách" in response.content.decode()

@@ -23,6 +23,7 @@ MEMBER_PAGES = [
     "members:member_transfer",
     "members:member_exempt",
     "members:member_reinstate",
+    "members:member_status",
 ]
 
 
