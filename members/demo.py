@@ -20,7 +20,7 @@ from members.models import (
     Position,
     Role,
 )
-from members.text import fold
+from members.text import fold, name_keys
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo logins, printed by `make run`
 DEMO_TODAY = datetime.date(2018, 12, 31)
@@ -371,7 +371,7 @@ class DistrictBuilder:
                     citizen_id = f"002{century_sex}{born.year % 100:02d}{seq:06d}"
                 member = Member(
                     full_name=name,
-                    search_name=fold(name),
+                    **name_keys(name),
                     sex="male" if male else "female",
                     date_of_birth=born,
                     ethnicity=ethnicity,

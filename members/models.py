@@ -13,7 +13,7 @@ from members.enums import (
     RoleKind,
     Sex,
 )
-from members.text import fold
+from members.text import fold, name_keys
 
 
 def age_on(born, day):
@@ -122,6 +122,7 @@ class MemberQuerySet(models.QuerySet):
 class Member(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=120)
     search_name = models.CharField(max_length=120, db_index=True, editable=False)
+    sort_name = models.CharField(max_length=160, db_index=True, editable=False, default="")
     sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
     ethnicity = models.CharField(_("dân tộc"), max_length=40, default="Kinh")
@@ -157,7 +158,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
-        ordering = ["search_name", "id"]
+        ordering = ["sort_name", "id"]
         constraints = [
             _choice_check("status", MemberStatus, "member_status_valid"),
             _choice_check("sex", Sex, "member_sex_valid"),
@@ -183,10 +184,11 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(self.full_name)
+        keys = name_keys(self.full_name)
+        self.search_name, self.sort_name = keys["search_name"], keys["sort_name"]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "full_name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_name"}
+            kwargs["update_fields"] = {*update_fields, *keys}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

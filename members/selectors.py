@@ -174,7 +174,7 @@ def current_positions(cell):
     return (
         Position.objects.filter(cell=cell, ended_on__isnull=True)
         .select_related("member")
-        .order_by(ROLE_ORDER, "member__search_name")
+        .order_by(ROLE_ORDER, "member__sort_name")
     )
 
 

@@ -13,6 +13,7 @@ from members.models import (
     Organisation,
     Position,
 )
+from members.text import name_keys
 
 
 class MembersError(Exception):
@@ -209,9 +210,7 @@ def update_member(*, actor, member, data, version):
     if not changes:
         return member
     if "full_name" in data:
-        from members.text import fold
-
-        data = {**data, "search_name": fold(data["full_name"])}
+        data = {**data, **name_keys(data["full_name"])}
     _save_versioned(member, data, version)
     record_audit(
         actor=actor,

@@ -14,6 +14,16 @@ def fold(text):
     return " ".join(stripped.lower().split())
 
 
+def name_keys(full_name):
+    """Search and sort keys for a person's name.
+
+    Vietnamese lists are ordered by given name (the last word), then by the full name.
+    """
+    folded = fold(full_name)
+    given = folded.rsplit(" ", 1)[-1]
+    return {"search_name": folded, "sort_name": f"{given} {folded}"[:160]}
+
+
 def natural_key(text):
     """Sort key that ignores diacritics and orders "Tổ dân phố 2" before "Tổ dân phố 10"."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text))]

@@ -527,7 +527,7 @@ class PositionCreateView(OrganisationMixin, FormView):
         members = (
             self.get_organisation()
             .members.filter(status=MemberStatus.OFFICIAL)
-            .order_by("search_name")
+            .order_by("sort_name")
         )
         return {**super().get_form_kwargs(), "members": members}
 
