@@ -50,6 +50,11 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
     before = (Organisation.objects.count(), Member.objects.count(), Role.objects.count())
     call_command("load_demo")
     assert (Organisation.objects.count(), Member.objects.count(), Role.objects.count()) == before
+    call_command("load_demo", scale=2)  # a second district, for province-scale benchmarks
+    second = Organisation.objects.get(code="VX2")
+    assert second.parent == district.parent
+    assert Member.objects.filter(cell__path__startswith=second.path).count() == 7900
+    assert Organisation.objects.subtree_of(second).cells().count() == 475
 
     assert client.login(username="district", password="demo12345")
     page = client.get(reverse("members:organisation_detail", args=[district.pk])).content.decode()
