@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Tổ chức và đảng viên")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_out
+
+        user_logged_out.connect(_say_goodbye, dispatch_uid="members.logged_out")
+
+
+def _say_goodbye(sender, request, user, **kwargs):
+    from django.contrib import messages
+
+    messages.info(request, _("Bạn đã đăng xuất."), fail_silently=True)

@@ -91,7 +91,7 @@ DIRECT_CELLS = [
     ("Hội Người cao tuổi huyện", CellType.OTHER),
 ]  # fmt: skip
 VILLAGE_FIRST = ["Nà", "Bản", "Khuổi", "Lũng", "Pác", "Cốc", "Nặm", "Làng", "Tát", "Phìn",
-                 "Lùng", "Khâu", "Tân", "Bó", "Thôn", "Tiến", "Đồng"]  # fmt: skip
+                 "Lùng", "Khâu", "Tân", "Bó", "Tiến", "Đồng"]  # fmt: skip
 VILLAGE_SECOND = ["Miều", "Sơn", "Thượng", "Hạ", "Pồng", "Mạ", "Khẻ", "Cáy", "Điếng", "Hin",
                   "Lầu", "Đăng", "Chang", "Thành", "Mào", "Buông", "Luông", "Đon", "Chè", "Lạn",
                   "Vài", "Pia", "Sảo", "Tấu", "Pục", "Chủ", "Ngoan", "Quang", "Hòa", "Phong",
@@ -409,7 +409,11 @@ class DistrictBuilder:
             by_cell.setdefault(m.cell_id, []).append(m)
         positions = []
         for cell, _highland in self.cells:
-            officials = [m for m in by_cell.get(cell.pk, []) if m.status == MemberStatus.OFFICIAL]
+            officials = [
+                m
+                for m in by_cell.get(cell.pk, [])
+                if m.status == MemberStatus.OFFICIAL and m.official_on <= TERM_START
+            ]
             # Prefer members between 30 and 60 for posts; fall back to anyone official.
             officials.sort(
                 key=lambda m: (not 30 <= DEMO_TODAY.year - m.date_of_birth.year <= 60, m.pk)

@@ -18,6 +18,20 @@ class OrgKind(models.TextChoices):
         return [cls.GRASSROOTS_CELL, cls.CELL, cls.DIRECT_CELL]
 
     @classmethod
+    def allowed_children(cls, parent_kind):
+        """Which kinds of unit may be set up directly under a unit of `parent_kind`."""
+        upper = [cls.GRASSROOTS_COMMITTEE, cls.GRASSROOTS_CELL, cls.DIRECT_CELL]
+        return {
+            cls.PROVINCE_COMMITTEE: [cls.DISTRICT_COMMITTEE, cls.COMMUNE_COMMITTEE, *upper],
+            cls.DISTRICT_COMMITTEE: [cls.COMMUNE_COMMITTEE, *upper],
+            cls.COMMUNE_COMMITTEE: [cls.GRASSROOTS_COMMITTEE, cls.GRASSROOTS_CELL, cls.CELL],
+            cls.GRASSROOTS_COMMITTEE: [cls.CELL],
+            cls.GRASSROOTS_CELL: [cls.PARTY_GROUP],
+            cls.CELL: [cls.PARTY_GROUP],
+            cls.DIRECT_CELL: [cls.PARTY_GROUP],
+        }.get(parent_kind, [])
+
+    @classmethod
     def committee_kinds(cls):
         return [
             cls.PROVINCE_COMMITTEE,

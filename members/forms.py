@@ -1,4 +1,5 @@
-import datetime
+import re
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -8,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from members.enums import CellType, MemberStatus, OrgKind, PositionRole
 from members.models import Member, Organisation, age_on
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Dates are typed the way Vietnamese documents write them (dd/mm/yyyy), whatever the
+# browser's own language; a native date picker would show mm/dd/yyyy on an English phone.
+DATE_WIDGET = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+    format="%d/%m/%Y",
+)
 
 
 class VersionedFormMixin:
@@ -21,6 +27,12 @@ class VersionedFormMixin:
 
 
 class OrganisationForm(VersionedFormMixin, forms.ModelForm):
+    code = forms.CharField(
+        label=_("mã"),
+        max_length=40,
+        help_text=_("Mã ngắn, không dấu, không khoảng trắng; ví dụ VX-TT-05."),
+    )
+
     class Meta:
         model = Organisation
         fields = ["name", "code", "kind", "cell_type", "founded_on"]
@@ -35,6 +47,20 @@ class OrganisationForm(VersionedFormMixin, forms.ModelForm):
         self.parent = parent if parent is not None else self.instance.parent
         if self.instance.pk:
             self.add_version_field()
+        if self.parent is not None:
+            allowed = OrgKind.allowed_children(self.parent.kind)
+            labels = dict(OrgKind.choices)
+            self.fields["kind"].choices = [(kind, labels[kind]) for kind in allowed]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not re.fullmatch(r"[-A-Za-z0-9_]+", code):
+            raise forms.ValidationError(
+                _("Mã chỉ gồm chữ cái không dấu, chữ số, gạch ngang hoặc gạch dưới.")
+            )
+        if Organisation.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Mã này đã được dùng cho một tổ chức khác."))
+        return code
 
     def clean(self):
         data = super().clean()
@@ -98,9 +124,12 @@ class MemberForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.add_version_field()
+            if self.instance.status == MemberStatus.PROBATIONARY:
+                # Becoming official is a decision with its own action, not an edit.
+                del self.fields["official_on"]
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
+        name = " ".join(unicodedata.normalize("NFC", self.cleaned_data["full_name"]).split())
         if len(name) < 2:
             raise forms.ValidationError(_("Họ và tên quá ngắn."))
         return name
@@ -139,7 +168,16 @@ class MemberForm(VersionedFormMixin, forms.ModelForm):
         return data
 
     def member_data(self):
-        return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
+        return {name: self.cleaned_data[name] for name in MEMBER_FIELDS if name in self.fields}
+
+
+class CellChoiceField(forms.ModelChoiceField):
+    """Cells named with their committee: many villages share a name across communes."""
+
+    def label_from_instance(self, obj):
+        if obj.parent_id:
+            return f"{obj.name} — {obj.parent.name}"
+        return obj.name
 
 
 class MemberFilterForm(forms.Form):
@@ -149,7 +187,7 @@ class MemberFilterForm(forms.Form):
         required=False,
         choices=[("", _("Tất cả"))] + MemberStatus.choices,
     )
-    cell = forms.ModelChoiceField(
+    cell = CellChoiceField(
         label=_("Chi bộ"),
         required=False,
         queryset=Organisation.objects.none(),
@@ -171,9 +209,18 @@ class StatusChangeForm(forms.Form):
 
     def clean_on(self):
         value = self.cleaned_data["on"]
-        if value > timezone.localdate() + datetime.timedelta(days=366):
-            raise forms.ValidationError(_("Ngày quá xa trong tương lai."))
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày không thể ở tương lai."))
         return value
+
+
+class ExemptForm(StatusChangeForm):
+    reason = forms.CharField(label=_("Lý do"), max_length=300)
+
+
+class RecogniseForm(StatusChangeForm):
+    on = forms.DateField(label=_("Ngày chính thức"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Số quyết định công nhận"), max_length=300)
 
 
 class RecordStatusForm(StatusChangeForm):
@@ -187,17 +234,9 @@ class RecordStatusForm(StatusChangeForm):
         labels = dict(MemberStatus.choices)
         self.fields["status"].choices = [(s, labels[s]) for s in MemberStatus.recordable()]
 
-    def clean_on(self):
-        value = super().clean_on()
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Ngày không thể ở tương lai."))
-        return value
-
 
 class TransferForm(forms.Form):
-    to_cell = forms.ModelChoiceField(
-        label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none()
-    )
+    to_cell = CellChoiceField(label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none())
     temporary = forms.BooleanField(label=_("Chuyển sinh hoạt tạm thời"), required=False)
     on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
     until = forms.DateField(

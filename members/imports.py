@@ -4,10 +4,12 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.enums import MemberStatus, Sex
@@ -147,7 +149,8 @@ def _as_text(value):
         value = int(value)
     if isinstance(value, datetime.datetime):
         value = value.date()
-    return str(value).strip()
+    # Files from old Windows tools carry decomposed accents; store the composed form.
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def _parse_date(value):
@@ -210,6 +213,7 @@ def parse_rows(table, *, cells_by_code):
         row = {"_row": number}
         for key in ("full_name", "ethnicity", "citizen_id", "phone", "email", "party_card_number"):
             row[key] = _as_text(cell(key))
+        row["full_name"] = " ".join(row["full_name"].split())
         if not row["full_name"]:
             err("full_name", _("Chưa có họ và tên."))
         elif len(row["full_name"]) > 120:
@@ -245,7 +249,7 @@ def parse_rows(table, *, cells_by_code):
                     _("Ngày “%(v)s” không hợp lệ; hãy ghi dạng ngày/tháng/năm, ví dụ 05/09/1975.")
                     % {"v": _as_text(raw_value)[:40]},
                 )
-            elif parsed > datetime.date.today() or parsed.year < 1900:
+            elif parsed > timezone.localdate() or parsed.year < 1900:
                 err(
                     key,
                     _("Ngày %(v)s nằm ngoài khoảng hợp lý.") % {"v": parsed.strftime("%d/%m/%Y")},
@@ -417,7 +421,11 @@ def _write_row(actor, row, member, result):
         MemberStatusChange.objects.create(
             member=member,
             status=row["status"],
-            effective_on=datetime.date.today(),
+            # Recognition as official has its own date in the file; other changes date
+            # from the import.
+            effective_on=row["official_on"]
+            if row["status"] == MemberStatus.OFFICIAL and row["official_on"]
+            else timezone.localdate(),
             recorded_by=user,
             reason=_("Nhập từ tệp"),
         )

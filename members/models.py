@@ -1,8 +1,14 @@
+import re
+import unicodedata
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.enums import (
     CellType,
@@ -184,6 +190,7 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        self.full_name = unicodedata.normalize("NFC", self.full_name)
         keys = name_keys(self.full_name)
         self.search_name, self.sort_name = keys["search_name"], keys["sort_name"]
         update_fields = kwargs.get("update_fields")
@@ -340,10 +347,39 @@ class AuditEvent(models.Model):
 
     @property
     def change_lines(self):
-        """The recorded changes as "field: old → new" lines for people to read."""
+        """The recorded changes as "Field: old → new" lines for people to read."""
+        try:
+            fields = {f.name: f for f in apps.get_model(self.target_type)._meta.get_fields()}
+        except (LookupError, ValueError):
+            fields = {}
+        labels = {
+            "reason": pgettext_lazy("audit field", "lý do"),
+            "on": pgettext_lazy("audit field", "ngày"),
+            "from": pgettext_lazy("audit field", "từ"),
+            "to": pgettext_lazy("audit field", "đến"),
+        }
         lines = []
         for key, value in (self.changes or {}).items():
+            field = fields.get(key)
+            label = labels.get(key) or getattr(field, "verbose_name", key)
+            choices = dict(getattr(field, "flatchoices", None) or [])
             if isinstance(value, list) and len(value) == 2:
-                value = f"{value[0] or '∅'} → {value[1] or '∅'}"
-            lines.append(f"{key}: {value}")
+                old, new = (_readable(choices.get(v, v)) for v in value)
+                value = f"{old} → {new}"
+            else:
+                value = _readable(choices.get(value, value))
+            lines.append(f"{capfirst(label)}: {value}")
         return lines
+
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _readable(value):
+    if value in (None, ""):
+        return "∅"
+    match = ISO_DATE.match(str(value))
+    if match:
+        year, month, day = match.groups()
+        return f"{day}/{month}/{year}"
+    return str(value)

@@ -5,9 +5,10 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Case, Count, Q, Value, When
+from django.utils import timezone
 
-from members.enums import MemberStatus, PositionRole, RoleKind
-from members.models import AuditEvent, Member, Organisation, Position, Role
+from members.enums import MembershipKind, MemberStatus, PositionRole, RoleKind
+from members.models import AuditEvent, Member, Membership, Organisation, Position, Role
 from members.text import natural_key
 
 _ROLES_CACHE = "_cellmeet_roles"
@@ -175,6 +176,21 @@ def current_positions(cell):
         Position.objects.filter(cell=cell, ended_on__isnull=True)
         .select_related("member")
         .order_by(ROLE_ORDER, "member__sort_name")
+    )
+
+
+def hosted_members(cell, on=None):
+    """Members of other cells attending `cell` temporarily on `on` (default today).
+
+    They attend its meetings but count in their home cell's membership.
+    """
+    on = on or timezone.localdate()
+    return (
+        Membership.objects.filter(
+            cell=cell, kind=MembershipKind.TEMPORARY, started_on__lte=on, ended_on__gte=on
+        )
+        .select_related("member__cell")
+        .order_by("member__sort_name")
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole
@@ -223,7 +224,36 @@ def update_member(*, actor, member, data, version):
     return member
 
 
+def _check_date(member, on):
+    """A status date must follow the member's admission and their last recorded change."""
+    if on > timezone.localdate():
+        raise MembersError(_("Ngày không thể ở tương lai."))
+    if on < member.admitted_on:
+        raise MembersError(
+            _("Ngày không thể trước ngày vào Đảng (%(d)s).")
+            % {"d": member.admitted_on.strftime("%d/%m/%Y")}
+        )
+    last = member.status_changes.order_by("-effective_on").values_list("effective_on", flat=True)
+    if last and on < last[0]:
+        raise MembersError(
+            _("Ngày không thể trước lần thay đổi tình trạng gần nhất (%(d)s).")
+            % {"d": last[0].strftime("%d/%m/%Y")}
+        )
+
+
+def _end_open_posts(member, on):
+    posts = Position.objects.filter(member=member, ended_on__isnull=True)
+    started = posts.order_by("-started_on").values_list("started_on", flat=True).first()
+    if started and on < started:
+        raise MembersError(
+            _("Ngày không thể trước ngày bắt đầu giữ chức vụ hiện tại (%(d)s).")
+            % {"d": started.strftime("%d/%m/%Y")}
+        )
+    posts.update(ended_on=on)
+
+
 def _set_status(*, actor, member, status, on, reason):
+    _check_date(member, on)
     member.status = status
     member.version += 1
     member.save(update_fields=["status", "version", "updated_at"])
@@ -278,11 +308,10 @@ def record_status(*, actor, member, status, on, reason):
         raise MembersError(_("Đảng viên đã ở tình trạng này."))
     if not reason.strip():
         raise MembersError(_("Cần ghi lý do hoặc số quyết định."))
-    if on < member.admitted_on:
-        raise MembersError(_("Ngày không thể trước ngày vào Đảng."))
+    _check_date(member, on)
     if status != MemberStatus.SUSPENDED:
+        _end_open_posts(member, on)
         Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
-        Position.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
     _set_status(actor=actor, member=member, status=status, on=on, reason=reason)
     record_audit(
         actor=actor,
@@ -296,12 +325,37 @@ def record_status(*, actor, member, status, on, reason):
 
 
 @transaction.atomic
+def recognise_official(*, actor, member, on, reason):
+    """Recognise a probationary member as official from `on` (after the cell's vote)."""
+    member = _locked(member)
+    if member.status != MemberStatus.PROBATIONARY:
+        raise MembersError(
+            _("Chỉ công nhận chính thức cho đảng viên dự bị; tình trạng hiện nay: %(s)s.")
+            % {"s": member.get_status_display()}
+        )
+    _check_date(member, on)
+    member.official_on = on
+    member.save(update_fields=["official_on"])
+    _set_status(actor=actor, member=member, status=MemberStatus.OFFICIAL, on=on, reason=reason)
+    record_audit(
+        actor=actor,
+        action="member.official",
+        target=member,
+        organisation=member.cell,
+        summary=_("Công nhận %(name)s là đảng viên chính thức") % {"name": member},
+        changes={"reason": reason, "on": str(on)},
+    )
+    return member
+
+
+@transaction.atomic
 def reinstate_member(*, actor, member, on, reason=""):
     """Return an exempted, suspended or temporarily-away member to normal activity."""
     member = _locked(member)
     returnable = (MemberStatus.EXEMPTED, MemberStatus.SUSPENDED, MemberStatus.TEMPORARILY_AWAY)
     if member.status not in returnable:
         raise MembersError(_("Đảng viên đang sinh hoạt bình thường; không có gì để khôi phục."))
+    _check_date(member, on)
     if member.status == MemberStatus.TEMPORARILY_AWAY:
         Membership.objects.filter(
             member=member, kind=MembershipKind.TEMPORARY, ended_on__isnull=True
@@ -337,6 +391,7 @@ def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, 
             % {"s": member.get_status_display()}
         )
     from_cell = member.cell
+    _check_date(member, on)
     if temporary:
         if until is None or until <= on:
             raise MembersError(_("Chuyển sinh hoạt tạm thời cần ngày kết thúc sau ngày bắt đầu."))
@@ -363,10 +418,10 @@ def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, 
                 )
             home.ended_on = on
             home.save(update_fields=["ended_on"])
+        _end_open_posts(member, on)
         Membership.objects.create(
             member=member, cell=to_cell, kind=MembershipKind.HOME, started_on=on, note=reason
         )
-        Position.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
         member.cell = to_cell
         member.version += 1
         member.save(update_fields=["cell", "version", "updated_at"])
@@ -384,18 +439,32 @@ def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, 
 
 @transaction.atomic
 def appoint_position(*, actor, cell, member, role, started_on):
-    """Give `member` a post in `cell`; a new secretary ends the previous one's term."""
+    """Give `member` a post in `cell` from `started_on`.
+
+    A new secretary ends the previous secretary's term; a member who already holds
+    another post in the cell (a committee member elected secretary) leaves it.
+    """
     _check_cell(cell)
     if member.cell_id != cell.pk:
         raise MembersError(_("Chỉ đảng viên của chi bộ mới giữ chức vụ trong chi bộ."))
     if member.status != MemberStatus.OFFICIAL:
         raise MembersError(_("Chỉ đảng viên chính thức mới được bầu vào chi ủy."))
-    if Position.objects.filter(cell=cell, member=member, ended_on__isnull=True).exists():
-        raise MembersError(_("Đảng viên này đang giữ một chức vụ trong chi bộ."))
-    if role == PositionRole.SECRETARY:
-        Position.objects.filter(cell=cell, role=role, ended_on__isnull=True).update(
-            ended_on=started_on
+    if started_on > timezone.localdate():
+        raise MembersError(_("Ngày bắt đầu không thể ở tương lai."))
+    if member.official_on and started_on < member.official_on:
+        raise MembersError(
+            _("Ngày bắt đầu không thể trước ngày %(name)s là đảng viên chính thức (%(d)s).")
+            % {"name": member, "d": member.official_on.strftime("%d/%m/%Y")}
         )
+    current = Position.objects.filter(cell=cell, ended_on__isnull=True)
+    if current.filter(member=member, role=role).exists():
+        raise MembersError(_("Đảng viên này đang giữ chức vụ đó."))
+    to_end = current.filter(member=member)
+    if role == PositionRole.SECRETARY:
+        to_end = to_end | current.filter(role=role)
+    if to_end.filter(started_on__gt=started_on).exists():
+        raise MembersError(_("Ngày bắt đầu không thể trước nhiệm kỳ của chức vụ đang giữ."))
+    to_end.update(ended_on=started_on)
     position = Position.objects.create(cell=cell, member=member, role=role, started_on=started_on)
     record_audit(
         actor=actor,

@@ -37,6 +37,7 @@ urlpatterns = [
     path("members/<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member_update"),
     path("members/<int:pk>/transfer/", views.MemberTransferView.as_view(), name="member_transfer"),
     path("members/<int:pk>/status/", views.MemberRecordStatusView.as_view(), name="member_status"),
+    path("members/<int:pk>/official/", views.MemberRecogniseView.as_view(), name="member_official"),
     path("members/<int:pk>/exempt/", views.MemberExemptView.as_view(), name="member_exempt"),
     path(
         "members/<int:pk>/reinstate/", views.MemberReinstateView.as_view(), name="member_reinstate"

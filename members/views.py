@@ -13,11 +13,13 @@ from members.enums import CellType, MemberStatus, OrgKind
 from members.forms import (
     DissolveForm,
     EndPositionForm,
+    ExemptForm,
     ImportForm,
     MemberFilterForm,
     MemberForm,
     OrganisationForm,
     PositionForm,
+    RecogniseForm,
     RecordStatusForm,
     StatusChangeForm,
     TransferForm,
@@ -115,6 +117,7 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
                 if top.status_counts.get(value, 0)
             ],
             positions=selectors.current_positions(org) if org.is_cell else [],
+            hosted=selectors.hosted_members(org) if org.is_cell else [],
             audit=selectors.audit_for("members.organisation", org.pk)[:20]
             if context["can_manage"]
             else [],
@@ -216,11 +219,16 @@ class MemberListView(OrganisationMixin, TemplateView):
         members = (
             selectors.members_for_user(self.request.user)
             .filter(cell__path__startswith=org.path)
-            .select_related("cell")
+            .select_related("cell__parent")
         )
         cells = None
         if not org.is_cell:
-            cells = selectors.cells_for_user(self.request.user).subtree_of(org).order_by("name")
+            cells = (
+                selectors.cells_for_user(self.request.user)
+                .subtree_of(org)
+                .select_related("parent")
+                .order_by("path")
+            )
             if cells.count() > CELL_FILTER_LIMIT:
                 cells = None
         form = MemberFilterForm(self.request.GET or None, cells=cells)
@@ -249,13 +257,19 @@ class MemberListView(OrganisationMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "filter_form": form,
+            "filtered": any(query.get(name) for name in ("status", "cell", "cell_type")),
             "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "members": page.object_list,
             "query_string": query.urlencode(),
         }
 
 
 class MemberExportView(MemberListView):
+    """The list as a file. Files carry personal data, so only managers get them."""
+
+    permission = "manage"
+
     def get(self, request, *args, **kwargs):
         _form, members = self.filtered_members()
         org = self.get_organisation()
@@ -424,7 +438,27 @@ class MemberActionView(MemberMixin, FormView):
         return redirect(member)
 
 
+class MemberRecogniseView(MemberActionView):
+    permission = "administer"
+    form_class = RecogniseForm
+
+    @property
+    def title(self):
+        return _("Công nhận đảng viên chính thức")
+
+    @property
+    def success_message(self):
+        return _("%(name)s là đảng viên chính thức.")
+
+    def perform(self, member, data):
+        services.recognise_official(
+            actor=self.request.user, member=member, on=data["on"], reason=data["reason"]
+        )
+
+
 class MemberExemptView(MemberActionView):
+    form_class = ExemptForm
+
     @property
     def title(self):
         return _("Miễn công tác và sinh hoạt đảng")
@@ -493,6 +527,7 @@ class MemberTransferView(MemberActionView):
             selectors.cells_for_user(self.request.user, manage=True)
             .active()
             .exclude(pk=self.get_member().cell_id)
+            .select_related("parent")
             .order_by("path")
         )
         return {**super().get_form_kwargs(), "cells": cells}

@@ -93,7 +93,9 @@ def test_exempt_and_reinstate_keep_history(login, tree, personas):
     assert "Miễn công tác" in client.get(url).content.decode()  # GET only confirms
     assert Member.objects.get(pk=member.pk).status == "official"
     response = client.post(url, {"on": "2018-03-01", "reason": ""})
-    assert "Cần ghi lý do" in response.content.decode()
+    assert "reason" in response.context["form"].errors
+    response = client.post(url, {"on": "1990-03-01", "reason": "Ốm"})
+    assert "trước ngày vào Đảng (02/03/1995)" in response.content.decode()
     client.post(url, {"on": "2018-03-01", "reason": "Tuổi cao, sức yếu"})
     member.refresh_from_db()
     assert member.status == "exempted"
@@ -226,3 +228,107 @@ def test_staff_record_a_death_and_the_member_leaves_the_roll(login, tree, person
     assert counts["node"].member_count == 1
     response = client.post(url, {"status": "expelled", "on": "2018-09-09", "reason": "x"})
     assert "không còn trong danh sách" in response.content.decode()
+
+
+def test_staff_recognise_a_probationary_member_as_official(login, tree, personas):
+    member = MemberFactory(cell=tree["a"], status="probationary", official_on=None)
+    client = login(personas["staff_x"])
+    form = client.get(reverse("members:member_update", args=[member.pk])).context["form"]
+    assert "official_on" not in form.fields  # becoming official is a decision, not an edit
+    url = reverse("members:member_official", args=[member.pk])
+    response = client.post(url, {"on": "02/03/1996", "reason": "Quyết định số 15-QĐ/ĐU"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == "official" and member.official_on == datetime.date(1996, 3, 2)
+    assert member.status_changes.first().effective_on == datetime.date(1996, 3, 2)
+    response = client.post(url, {"on": "02/03/1996", "reason": "lần nữa"})
+    assert "Chỉ công nhận chính thức cho đảng viên dự bị" in response.content.decode()
+
+
+def test_a_committee_member_elected_secretary_leaves_the_old_post(login, tree, personas):
+    client = login(personas["staff_x"])
+    old_secretary, member = tree["members"]["a"]
+    Position.objects.create(
+        cell=tree["a"], member=old_secretary, role="secretary", started_on="2015-07-01"
+    )
+    Position.objects.create(
+        cell=tree["a"], member=member, role="committee_member", started_on="2015-07-01"
+    )
+    url = reverse("members:position_create", args=[tree["a"].pk])
+    response = client.post(
+        url, {"member": member.pk, "role": "secretary", "started_on": "01/07/2017"}
+    )
+    assert response.status_code == 302
+    current = Position.objects.filter(cell=tree["a"], ended_on__isnull=True)
+    assert list(current.values_list("member", "role")) == [(member.pk, "secretary")]
+    assert Position.objects.filter(ended_on=datetime.date(2017, 7, 1)).count() == 2
+
+
+@pytest.mark.parametrize(
+    "started_on, message", [("01/01/1990", "trước ngày"), ("01/01/2999", "tương lai")]
+)
+def test_post_dates_must_fit_the_member(login, tree, personas, started_on, message):
+    client = login(personas["staff_x"])
+    member = tree["members"]["a"][0]
+    url = reverse("members:position_create", args=[tree["a"].pk])
+    response = client.post(url, {"member": member.pk, "role": "deputy", "started_on": started_on})
+    assert message in response.content.decode()
+    assert not Position.objects.exists()
+
+
+def test_transfer_dated_before_a_post_began_is_refused_not_crashed(login, tree, personas):
+    client = login(personas["staff_x"])
+    member = tree["members"]["a"][0]
+    Position.objects.create(cell=tree["a"], member=member, role="deputy", started_on="2018-07-01")
+    response = client.post(
+        reverse("members:member_transfer", args=[member.pk]),
+        {"to_cell": tree["a2"].pk, "on": "01/06/2018"},
+    )
+    assert response.status_code == 200
+    assert "trước ngày bắt đầu giữ chức vụ" in response.content.decode()
+    member.refresh_from_db()
+    assert member.cell == tree["a"] and member.memberships.count() == 1
+
+
+def test_host_cell_lists_temporarily_attending_members(login, tree, personas):
+    client = login(personas["staff_x"])
+    member = tree["members"]["a"][0]
+    today = datetime.date.today()
+    client.post(
+        reverse("members:member_transfer", args=[member.pk]),
+        {"to_cell": tree["a2"].pk, "temporary": "on", "on": today.strftime("%d/%m/%Y"),
+         "until": (today + datetime.timedelta(days=120)).strftime("%d/%m/%Y")},
+    )  # fmt: skip
+    host = client.get(reverse("members:organisation_detail", args=[tree["a2"].pk]))
+    assert "sinh hoạt tạm thời tại chi bộ" in host.content.decode()
+    assert [stay.member for stay in host.context["hosted"]] == [member]
+    assert host.context["node"].member_count == 1  # counted at home, not here
+
+
+def test_plain_members_cannot_export_personal_data(login, tree, personas):
+    client = login(personas["member_a"])
+    assert client.get(reverse("members:member_export_csv", args=[tree["a"].pk])).status_code == 403
+    page = client.get(reverse("members:member_list", args=[tree["a"].pk])).content.decode()
+    assert "Xuất CSV" not in page
+
+
+def test_cell_choices_name_their_committee(login, tree, personas):
+    CellFactory(name="Chi bộ thôn Thanh Sơn", code="DUP", parent=tree["y"])
+    client = login(personas["district"])
+    page = client.get(
+        reverse("members:member_transfer", args=[tree["members"]["a"][0].pk])
+    ).content.decode()
+    assert "Chi bộ thôn Thanh Sơn — Đảng bộ xã Phương Tiến" in page
+
+
+def test_names_are_stored_composed(login, tree, personas):
+    import unicodedata
+
+    client = login(personas["secretary_a"])
+    decomposed = unicodedata.normalize("NFD", "Lù Thị Hương")
+    client.post(
+        reverse("members:member_create", args=[tree["a"].pk]),
+        {**NEW_MEMBER, "full_name": decomposed},
+    )
+    member = Member.objects.get(search_name="lu thi huong")
+    assert member.full_name == "Lù Thị Hương" and len(member.full_name) == 12

@@ -25,25 +25,23 @@ def test_staff_create_a_cell_under_their_committee(login, tree, personas):
 
 
 @pytest.mark.parametrize(
-    "data, field, message",
+    "parent, data, field, message",
     [
-        ({"kind": "cell", "cell_type": ""}, "cell_type", "Chi bộ cần có loại hình"),
-        (
-            {"kind": "grassroots", "cell_type": "village"},
-            "cell_type",
-            "Chỉ chi bộ mới có loại hình",
-        ),
-        ({"code": "A"}, "code", "đã tồn tại"),
-        ({"founded_on": "2999-01-01"}, "founded_on", "tương lai"),
+        ("x", {"cell_type": ""}, "cell_type", "Chi bộ cần có loại hình"),
+        ("district", {"kind": "grassroots"}, "cell_type", "Chỉ chi bộ mới có loại hình"),
+        ("x", {"code": "A"}, "code", "đã được dùng"),
+        ("x", {"code": "Thôn Mới"}, "code", "không dấu"),
+        ("x", {"kind": "province"}, "kind", "lựa chọn hợp lệ"),
+        ("district", {"kind": "cell"}, "kind", "lựa chọn hợp lệ"),  # a district has direct cells
+        ("x", {"founded_on": "2999-01-01"}, "founded_on", "tương lai"),
     ],
 )
-def test_bad_organisation_input_is_explained(login, tree, personas, data, field, message):
-    client = login(personas["staff_x"])
+def test_bad_organisation_input_is_explained(login, tree, personas, parent, data, field, message):
+    client = login(personas["district"])
     base = {"name": "Chi bộ mới", "code": "NEW", "kind": "cell", "cell_type": "village",
             "founded_on": "2018-01-15"}  # fmt: skip
-    response = client.post(
-        reverse("members:organisation_create", args=[tree["x"].pk]), {**base, **data}
-    )
+    url = reverse("members:organisation_create", args=[tree[parent].pk])
+    response = client.post(url, {**base, **data})
     assert response.status_code == 200
     assert any(message in e for e in response.context["form"].errors[field])
 

@@ -24,6 +24,7 @@ MEMBER_PAGES = [
     "members:member_exempt",
     "members:member_reinstate",
     "members:member_status",
+    "members:member_official",
 ]
 
 
