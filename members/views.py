@@ -32,21 +32,6 @@ CELL_FILTER_LIMIT = 600
 TREE_DEPTH = 2
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "members/home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        roles = selectors.roles_for_user(user)
-        for role in roles:
-            role.counts = selectors.summary_counts(role.organisation)
-        return {
-            **super().get_context_data(**kwargs),
-            "roles": roles,
-            "own_member": getattr(user, "member", None),
-        }
-
-
 class OrganisationMixin(LoginRequiredMixin):
     """Fetches the URL's organisation through the user's scope (404 outside it)."""
 

@@ -1,0 +1,73 @@
+"""The canonical content of a meeting's minutes, and its SHA-256.
+
+Signatures store this hash; `verify_minutes` recomputes it. Anything a reader of the
+minutes would see belongs here; nothing else (row ids, timestamps of saves) does.
+"""
+
+import hashlib
+import json
+
+from django.utils import timezone
+
+
+def _time(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def canonical_content(meeting):
+    attendance = meeting.attendance.select_related("member").order_by(
+        "member__sort_name", "member_id"
+    )
+    opinions = meeting.opinions.select_related("speaker_member", "speaker_guest", "item")
+    return {
+        "cell": meeting.cell.name,
+        "kind": meeting.kind,
+        "title": str(meeting.display_title),
+        "place": meeting.place,
+        "opened_at": _time(meeting.opened_at),
+        "closed_at": _time(meeting.closed_at),
+        "chair": meeting.chair.full_name if meeting.chair_id else None,
+        "minute_taker": meeting.minute_taker.full_name if meeting.minute_taker_id else None,
+        "agenda": [
+            {"position": i.position, "title": i.title, "content": i.content}
+            for i in meeting.agenda.order_by("position", "id")
+        ],
+        "directives": [[d.reference, d.title] for d in meeting.directives.order_by("id")],
+        "attendance": [
+            [
+                a.member.full_name,
+                a.member.date_of_birth.isoformat(),
+                a.status_on_day,
+                a.official_on_day,
+                a.hosted,
+                a.presence,
+                a.reason,
+                a.late,
+            ]
+            for a in attendance
+        ],
+        "guests": [[g.name, g.position, g.unit] for g in meeting.guests.order_by("id")],
+        "opinions": [
+            [o.item.position, o.speaker_name, o.text]
+            for o in opinions.order_by("item__position", "id")
+        ],
+        "votes": [
+            [v.kind, v.subject, v.votes_for, v.votes_against, v.votes_abstain, v.base, v.passed]
+            for v in meeting.votes.order_by("id")
+        ],
+        "conclusion": meeting.conclusion,
+        "amends": meeting.amends_id,
+    }
+
+
+def content_hash(meeting):
+    text = json.dumps(canonical_content(meeting), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))  # fmt: skip
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verify(meeting):
+    """(ok, current hash, the hashes the signers signed)."""
+    current = content_hash(meeting)
+    signed = sorted({s.content_hash for s in meeting.signatures.all()})
+    return signed == [current], current, signed

@@ -1,0 +1,233 @@
+import datetime
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.enums import AgendaSection, MeetingKind, Presence, TaskStatus, VoteKind
+from meetings.models import AgendaItem, Guest
+from members.forms import DATE_WIDGET
+from members.models import Member
+
+TIME_WIDGET = forms.TimeInput(
+    attrs={"placeholder": "hh:mm", "inputmode": "numeric"}, format="%H:%M"
+)
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+class PlanForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Loại sinh hoạt"),
+        choices=[c for c in MeetingKind.choices if c[0] != MeetingKind.ADDENDUM],
+    )
+    day = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET)
+    time = forms.TimeField(label=_("Giờ"), widget=TIME_WIDGET, initial=datetime.time(8, 0))
+    place = forms.CharField(label=_("Địa điểm"), max_length=200)
+    title = forms.CharField(
+        label=_("Trích yếu (không bắt buộc)"),
+        max_length=200,
+        required=False,
+        help_text=_("Để trống với sinh hoạt thường kỳ: “Sinh hoạt chi bộ tháng …”."),
+    )
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if abs((day - timezone.localdate()).days) > 3660:
+            raise forms.ValidationError(_("Ngày nằm ngoài khoảng hợp lý."))
+        return day
+
+    def planned_at(self):
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.datetime.combine(data["day"], data["time"]))
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.date_of_birth:%Y})"
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class CommitteeSessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Ngày họp chi ủy"), widget=DATE_WIDGET)
+    attendees = MemberMultipleChoiceField(
+        label=_("Thành phần dự"),
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Chi ủy viên; nơi chưa có chi ủy: bí thư và phó bí thư."),
+    )
+    agreed_content = forms.CharField(
+        label=_("Nội dung, chương trình đã thống nhất"), widget=TEXTAREA
+    )
+    assignments = forms.CharField(label=_("Phân công chuẩn bị"), widget=TEXTAREA, required=False)
+    draft_resolution = forms.CharField(
+        label=_("Dự thảo nghị quyết"), widget=TEXTAREA, required=False
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = members
+
+
+class AgendaItemForm(forms.Form):
+    item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    title = forms.CharField(label=_("Nội dung"), max_length=300)
+    section = forms.ChoiceField(
+        label=_("Phần"), choices=AgendaSection.choices, initial=AgendaSection.OTHER
+    )
+
+    def __init__(self, *args, items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if items is not None:
+            self.fields["item"].queryset = items
+
+
+AgendaFormSet = formset_factory(AgendaItemForm, extra=1, can_order=True, can_delete=True)
+
+
+class DirectiveForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Số, ký hiệu"), max_length=60, help_text=_("Ví dụ: 18-NQ/TW")
+    )
+    title = forms.CharField(label=_("Trích yếu"), max_length=300)
+
+
+DirectiveFormSet = formset_factory(DirectiveForm, extra=1, can_delete=True)
+
+
+class GuestForm(forms.Form):
+    guest = forms.ModelChoiceField(
+        queryset=Guest.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    position = forms.CharField(label=_("Chức vụ"), max_length=120, required=False)
+    unit = forms.CharField(label=_("Đơn vị"), max_length=200, required=False)
+
+    def __init__(self, *args, guests=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if guests is not None:
+            self.fields["guest"].queryset = guests
+
+
+GuestFormSet = formset_factory(GuestForm, extra=1, can_delete=True)
+
+
+class MinutesForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    chair = MemberChoiceField(label=_("Chủ trì"), queryset=Member.objects.none())
+    minute_taker = MemberChoiceField(label=_("Thư ký"), queryset=Member.objects.none())
+    opened_at = forms.TimeField(label=_("Bắt đầu lúc"), widget=TIME_WIDGET)
+    closed_at = forms.TimeField(label=_("Kết thúc lúc"), widget=TIME_WIDGET, required=False)
+    conclusion = forms.CharField(
+        label=_("Kết luận, nghị quyết"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+
+    def __init__(self, *args, members, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = members
+        self.fields["minute_taker"].queryset = members
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.CharField(
+                label=f"{item.position}. {item.title}",
+                widget=forms.Textarea(attrs={"rows": 5}),
+                required=False,
+                initial=item.content,
+            )
+
+    def item_fields(self):
+        return [self[f"item_{item.pk}"] for item in self.items]
+
+    def minutes_data(self):
+        data = self.cleaned_data
+        return {
+            "chair": data["chair"],
+            "minute_taker": data["minute_taker"],
+            "opened_at": data["opened_at"],
+            "closed_at": data["closed_at"],
+            "conclusion": data["conclusion"],
+            "items": {item.pk: data[f"item_{item.pk}"] for item in self.items},
+        }
+
+
+class OpinionForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Mục chương trình"), queryset=AgendaItem.objects.none())
+    speaker = forms.ChoiceField(label=_("Người phát biểu"))
+    text = forms.CharField(label=_("Ý kiến"), widget=TEXTAREA)
+
+    def __init__(self, *args, items, members, guests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: f"{i.position}. {i.title}"
+        self.members = {str(m.pk): m for m in members}
+        self.guests = {str(g.pk): g for g in guests}
+        self.fields["speaker"].choices = [("", "---------")] + [
+            (_("Đảng viên dự họp"), [(f"m{k}", m.full_name) for k, m in self.members.items()]),
+            (_("Khách mời"), [(f"g{k}", g.name) for k, g in self.guests.items()]),
+        ]
+
+    def speaker_kwargs(self):
+        value = self.cleaned_data["speaker"]
+        if value.startswith("m"):
+            return {"speaker_member": self.members[value[1:]]}
+        return {"speaker_guest": self.guests[value[1:]]}
+
+
+class VoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại biểu quyết"), choices=VoteKind.choices)
+    subject = forms.CharField(label=_("Nội dung biểu quyết"), max_length=300)
+    votes_for = forms.IntegerField(label=_("Tán thành"), min_value=0, max_value=10000)
+    votes_against = forms.IntegerField(
+        label=_("Không tán thành"), min_value=0, max_value=10000, initial=0
+    )
+    votes_abstain = forms.IntegerField(
+        label=_("Không biểu quyết"), min_value=0, max_value=10000, initial=0
+    )
+
+
+class StateChangeForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mật khẩu của bạn"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Nhập lại mật khẩu để xác nhận chính bạn ký biên bản."),
+    )
+
+
+class TaskForm(forms.Form):
+    assignee = MemberChoiceField(label=_("Người thực hiện"), queryset=Member.objects.none())
+    description = forms.CharField(label=_("Nhiệm vụ"), max_length=300)
+    due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members
+
+
+class TaskUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskStatus.choices)
+    note = forms.CharField(label=_("Ghi chú tiến độ"), max_length=500, required=False)
+
+
+class DisseminationForm(forms.Form):
+    audience = forms.CharField(
+        label=_("Phổ biến tới"),
+        max_length=200,
+        help_text=_("Ví dụ: Ban công tác Mặt trận, các đoàn thể, nhân dân trong thôn"),
+    )
+    on = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET)
+    method = forms.CharField(
+        label=_("Hình thức"), max_length=200, help_text=_("Ví dụ: họp thôn, loa truyền thanh")
+    )
+
+
+PRESENCE_CHOICES = Presence.choices

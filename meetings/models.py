@@ -1,0 +1,454 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.enums import (
+    AgendaSection,
+    MeetingKind,
+    MeetingState,
+    Presence,
+    SignerRole,
+    TaskStatus,
+    VoteKind,
+)
+from members.enums import MemberStatus
+from members.models import Member, Organisation
+
+
+class FrozenError(Exception):
+    """Raised by every write path that would change a signed meeting."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Biên bản đã ký: không thể thay đổi cuộc họp này."))
+
+
+def _check(condition, name):
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def _choices(field, enum, name):
+    return _check(Q(**{f"{field}__in": enum.values}), name)
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse rows that belong to a signed meeting."""
+
+    meeting_path = "meeting"
+
+    def _touches_signed(self):
+        field = f"{self.meeting_path}__state" if self.meeting_path else "state"
+        return self.filter(**{field: MeetingState.SIGNED}).exists()
+
+    def update(self, **kwargs):
+        if self._touches_signed():
+            raise FrozenError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_signed():
+            raise FrozenError()
+        return super().delete()
+
+
+class MeetingQuerySet(FrozenQuerySet):
+    meeting_path = ""
+
+    def in_month(self, day):
+        return self.filter(period=day.replace(day=1))
+
+
+class Meeting(models.Model):
+    cell = models.ForeignKey(
+        Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("loại sinh hoạt"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("trích yếu"), max_length=200, blank=True)
+    planned_at = models.DateTimeField(_("thời gian dự kiến"))
+    place = models.CharField(_("địa điểm"), max_length=200)
+    # First day of the meeting's month, for the one-regular-meeting-a-month rule.
+    period = models.DateField(editable=False, db_index=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=20, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
+    state_reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    opened_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    chair = models.ForeignKey(
+        Member,
+        verbose_name=_("chủ trì"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    minute_taker = models.ForeignKey(
+        Member,
+        verbose_name=_("thư ký"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    conclusion = models.TextField(_("kết luận, nghị quyết"), blank=True)
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("bổ sung cho biên bản"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="addenda",
+    )
+    # Bumped by every saved edit of the minutes: the optimistic lock of the editor.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cuộc sinh hoạt")
+        verbose_name_plural = _("cuộc sinh hoạt")
+        ordering = ["-planned_at", "-id"]
+        constraints = [
+            _choices("kind", MeetingKind, "meeting_kind_valid"),
+            _choices("state", MeetingState, "meeting_state_valid"),
+            models.UniqueConstraint(
+                fields=["cell", "period"],
+                condition=Q(kind="regular") & ~Q(state="cancelled"),
+                name="meeting_one_regular_per_month",
+            ),
+            _check(
+                Q(closed_at__isnull=True)
+                | Q(opened_at__isnull=True)
+                | Q(closed_at__gt=models.F("opened_at")),
+                "meeting_closes_after_opening",
+            ),
+            _check(Q(kind="addendum") | Q(amends__isnull=True), "meeting_only_addenda_amend"),
+        ]
+        indexes = [models.Index(fields=["cell", "planned_at"])]
+
+    def __str__(self):
+        return self.display_title
+
+    def save(self, *args, **kwargs):
+        if self.pk and Meeting.objects.filter(pk=self.pk, state=MeetingState.SIGNED).exists():
+            raise FrozenError()
+        local = (
+            timezone.localtime(self.planned_at)
+            if timezone.is_aware(self.planned_at)
+            else self.planned_at
+        )
+        self.period = local.date().replace(day=1)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if Meeting.objects.filter(pk=self.pk, state=MeetingState.SIGNED).exists():
+            raise FrozenError()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def display_title(self):
+        if self.title:
+            return self.title
+        local = timezone.localtime(self.planned_at)
+        if self.kind == MeetingKind.REGULAR:
+            return _("Sinh hoạt chi bộ tháng %(m)02d năm %(y)s") % {
+                "m": local.month,
+                "y": local.year,
+            }
+        return _("%(kind)s ngày %(d)s") % {
+            "kind": self.get_kind_display(),
+            "d": local.strftime("%d/%m/%Y"),
+        }
+
+    @property
+    def is_frozen(self):
+        return self.state == MeetingState.SIGNED
+
+    @property
+    def meeting_date(self):
+        """The day the meeting happened (or will): attendance is taken as of this day."""
+        return timezone.localtime(self.opened_at or self.planned_at).date()
+
+
+class MeetingPart(models.Model):
+    """Something recorded for a meeting; it freezes with the meeting's signature."""
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._meeting_state() == MeetingState.SIGNED:
+            raise FrozenError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._meeting_state() == MeetingState.SIGNED:
+            raise FrozenError()
+        return super().delete(*args, **kwargs)
+
+    def _meeting_state(self):
+        return Meeting.objects.filter(pk=self.meeting_id).values_list("state", flat=True).first()
+
+
+class CommitteeSession(MeetingPart):
+    """The cell committee's preparatory session (họp chi ủy)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="committee")
+    held_on = models.DateField(_("ngày họp chi ủy"))
+    attendees = models.ManyToManyField(Member, verbose_name=_("thành phần dự"), related_name="+")
+    agreed_content = models.TextField(_("nội dung thống nhất"))
+    assignments = models.TextField(_("phân công chuẩn bị"), blank=True)
+    draft_resolution = models.TextField(_("dự thảo nghị quyết"), blank=True)
+
+    class Meta:
+        verbose_name = _("họp chi ủy chuẩn bị")
+        verbose_name_plural = _("họp chi ủy chuẩn bị")
+
+    def __str__(self):
+        return f"{self.meeting} — {self.held_on}"
+
+
+class AgendaItem(MeetingPart):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    section = models.CharField(
+        _("phần"), max_length=20, choices=AgendaSection.choices, default=AgendaSection.OTHER
+    )
+    title = models.CharField(_("nội dung"), max_length=300)
+    content = models.TextField(_("diễn biến"), blank=True)
+
+    class Meta:
+        verbose_name = _("mục chương trình")
+        verbose_name_plural = _("chương trình")
+        ordering = ["position", "id"]
+        constraints = [_choices("section", AgendaSection, "agenda_section_valid")]
+
+    def __str__(self):
+        return self.title
+
+
+class Directive(MeetingPart):
+    """A higher-level document disseminated at the meeting, e.g. "Nghị quyết số 18-NQ/TW"."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="directives")
+    reference = models.CharField(_("số, ký hiệu"), max_length=60)
+    title = models.CharField(_("trích yếu"), max_length=300)
+
+    class Meta:
+        verbose_name = _("văn bản phổ biến")
+        verbose_name_plural = _("văn bản phổ biến")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+
+class Attendance(MeetingPart):
+    """One member at one meeting, with the status they had on the meeting's day."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    status_on_day = models.CharField(max_length=20, choices=MemberStatus.choices)
+    official_on_day = models.BooleanField(default=False)
+    # A member of another cell attending here temporarily: attends, never counts here.
+    hosted = models.BooleanField(default=False)
+    presence = models.CharField(_("có mặt"), max_length=20, choices=Presence.choices)
+    reason = models.CharField(_("lý do vắng"), max_length=200, blank=True)
+    late = models.BooleanField(_("đến muộn"), default=False)
+
+    class Meta:
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+        ordering = ["member__sort_name"]
+        constraints = [
+            _choices("presence", Presence, "attendance_presence_valid"),
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
+            _check(Q(late=False) | Q(presence="present"), "attendance_late_only_if_present"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_presence_display()}"
+
+
+class Guest(MeetingPart):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("họ và tên"), max_length=120)
+    position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    unit = models.CharField(_("đơn vị"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("đại biểu, khách mời")
+        verbose_name_plural = _("đại biểu, khách mời")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Opinion(MeetingPart):
+    """What one speaker said under one agenda item."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="opinions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="opinions")
+    speaker_member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    speaker_guest = models.ForeignKey(
+        Guest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("ý kiến"))
+
+    class Meta:
+        verbose_name = _("ý kiến phát biểu")
+        verbose_name_plural = _("ý kiến phát biểu")
+        ordering = ["item__position", "id"]
+        constraints = [
+            _check(
+                Q(speaker_member__isnull=False, speaker_guest__isnull=True)
+                | Q(speaker_member__isnull=True, speaker_guest__isnull=False),
+                "opinion_has_one_speaker",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_name}: {self.text[:40]}"
+
+    @property
+    def speaker_name(self):
+        return self.speaker_member.full_name if self.speaker_member_id else self.speaker_guest.name
+
+
+class Vote(MeetingPart):
+    """A vote as counted: for, against, abstain, and the base it was counted on."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    kind = models.CharField(_("loại biểu quyết"), max_length=20, choices=VoteKind.choices)
+    subject = models.CharField(_("nội dung biểu quyết"), max_length=300)
+    votes_for = models.PositiveSmallIntegerField(_("tán thành"))
+    votes_against = models.PositiveSmallIntegerField(_("không tán thành"))
+    votes_abstain = models.PositiveSmallIntegerField(_("không biểu quyết"))
+    base = models.PositiveSmallIntegerField(_("tổng số đảng viên được tính"))
+    passed = models.BooleanField(_("được thông qua"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("biểu quyết")
+        verbose_name_plural = _("biểu quyết")
+        ordering = ["id"]
+        constraints = [
+            _choices("kind", VoteKind, "vote_kind_valid"),
+            _check(
+                Q(votes_for__lte=models.F("base")),
+                "vote_for_within_base",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class Signature(models.Model):
+    """A signer's confirmation of the minutes as they stood, with the content's hash."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(_("ký với tư cách"), max_length=20, choices=SignerRole.choices)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("người ký"), max_length=120)
+    signer_position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    signed_at = models.DateTimeField(_("thời điểm ký"))
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("chữ ký")
+        verbose_name_plural = _("chữ ký")
+        ordering = ["signed_at"]
+        constraints = [
+            _choices("role", SignerRole, "signature_role_valid"),
+            models.UniqueConstraint(fields=["meeting", "role"], name="signature_once_per_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.signer_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise FrozenError(_("Chữ ký đã lưu không thể sửa."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenError(_("Chữ ký đã lưu không thể xóa."))
+
+
+class MinutesDraft(models.Model):
+    """What a user typed in the minutes editor, saved as they type (never lost)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    based_on_version = models.PositiveIntegerField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="draft_one_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} — {self.user}"
+
+
+class Task(models.Model):
+    """A task from a meeting's resolution; followed up after signing, so it never freezes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="tasks")
+    assignee = models.ForeignKey(
+        Member, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    description = models.CharField(_("nhiệm vụ"), max_length=300)
+    due_on = models.DateField(_("hạn"))
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    progress = models.TextField(_("tiến độ"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["due_on", "id"]
+        constraints = [_choices("status", TaskStatus, "task_status_valid")]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_overdue(self):
+        return self.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS) and (
+            self.due_on < timezone.localdate()
+        )
+
+
+class Dissemination(models.Model):
+    """The resolution passed on to the Fatherland Front, mass organisations or residents."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="disseminations")
+    audience = models.CharField(_("đối tượng"), max_length=200)
+    on = models.DateField(_("ngày"))
+    method = models.CharField(_("hình thức"), max_length=200)
+
+    class Meta:
+        verbose_name = _("phổ biến nghị quyết")
+        verbose_name_plural = _("phổ biến nghị quyết")
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"{self.audience} ({self.on})"

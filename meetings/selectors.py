@@ -1,0 +1,165 @@
+"""Reads of meetings, scoped to what the user may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from meetings import workflow
+from meetings.enums import MeetingState, TaskStatus
+from meetings.models import Meeting, Task
+from members import selectors as member_selectors
+from members.enums import MembershipKind, MemberStatus, RoleKind
+from members.models import Member, Membership, MemberStatusChange
+
+GONE = {
+    MemberStatus.TRANSFERRED_OUT,
+    MemberStatus.STRUCK_OFF,
+    MemberStatus.EXPELLED,
+    MemberStatus.DECEASED,
+}
+
+
+def meetings_for_user(user, *, manage=False):
+    """Meetings of cells the user may read (or manage)."""
+    cells = member_selectors.cells_for_user(user, manage=manage)
+    return Meeting.objects.filter(cell__in=cells)
+
+
+def can_manage(user, meeting):
+    return member_selectors.can_manage(user, meeting.cell)
+
+
+def can_write_minutes(user, meeting):
+    """The cell's managers, and the meeting's own minute-taker."""
+    member = getattr(user, "member", None)
+    return can_manage(user, meeting) or (
+        member is not None and meeting.minute_taker_id == member.pk
+    )
+
+
+@dataclass
+class RosterEntry:
+    member: Member
+    status_on_day: str
+    official_on_day: bool
+    hosted: bool
+
+    @property
+    def status_label(self):
+        return MemberStatus(self.status_on_day).label
+
+
+def roster(cell, day):
+    """Everyone who belonged to (or was hosted by) `cell` on `day`, in three queries.
+
+    Each comes with the status they had that day, read from their history, so an
+    old meeting still shows who was in the cell then.
+    """
+    covering = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+    stays = Membership.objects.filter(covering, cell=cell).values_list("member_id", "kind")
+    hosted_ids = {mid for mid, kind in stays if kind == MembershipKind.TEMPORARY}
+    member_ids = {mid for mid, _kind in stays}
+    status = {}
+    for change in (
+        MemberStatusChange.objects.filter(member_id__in=member_ids, effective_on__lte=day)
+        .order_by("effective_on", "id")
+        .values("member_id", "status")
+    ):
+        status[change["member_id"]] = change["status"]
+    entries = []
+    for member in Member.objects.filter(pk__in=member_ids).order_by("sort_name"):
+        hosted = member.pk in hosted_ids
+        on_day = status.get(member.pk, member.status)
+        if hosted and on_day == MemberStatus.TEMPORARILY_AWAY:
+            on_day = MemberStatus.OFFICIAL if member.official_on else MemberStatus.PROBATIONARY
+        if on_day in GONE:
+            continue
+        official = bool(member.official_on and member.official_on <= day)
+        entries.append(RosterEntry(member, on_day, official, hosted))
+    return entries
+
+
+def meeting_page(meeting):
+    """Everything the meeting page shows, with related rows fetched up front."""
+    return {
+        "agenda": list(meeting.agenda.all()),
+        "directives": list(meeting.directives.all()),
+        "attendance": list(meeting.attendance.select_related("member")),
+        "guests": list(meeting.guests.all()),
+        "opinions": list(
+            meeting.opinions.select_related("speaker_member", "speaker_guest", "item")
+        ),
+        "votes": list(meeting.votes.all()),
+        "signatures": list(meeting.signatures.all()),
+        "tasks": list(meeting.tasks.select_related("assignee")),
+        "disseminations": list(meeting.disseminations.all()),
+        "addenda": list(meeting.addenda.all()),
+    }
+
+
+def previous_tasks(meeting):
+    """Tasks from the cell's previous meetings still open, or closed since the last one."""
+    earlier = Meeting.objects.filter(cell_id=meeting.cell_id, planned_at__lt=meeting.planned_at)
+    last = earlier.exclude(state=MeetingState.CANCELLED).order_by("-planned_at").first()
+    if last is None:
+        return Task.objects.none()
+    return (
+        Task.objects.filter(
+            meeting__cell_id=meeting.cell_id, meeting__planned_at__lt=meeting.planned_at
+        )
+        .filter(Q(meeting=last) | Q(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS]))
+        .select_related("assignee", "meeting")
+    )
+
+
+OPEN_STATES = [
+    MeetingState.PLANNED,
+    MeetingState.PREPARED,
+    MeetingState.HELD,
+    MeetingState.POSTPONED,
+]
+
+
+def secretary_overview(user):
+    """For the home page: for each cell the user is secretary of, the next meeting,
+    minutes waiting for signatures and overdue tasks; and what the user must sign."""
+    today = timezone.localdate()
+    cells = []
+    for role in member_selectors.roles_for_user(user):
+        if role.kind != RoleKind.SECRETARY:
+            continue
+        cell = role.organisation
+        upcoming = cell.meetings.filter(state__in=OPEN_STATES).order_by("planned_at").first()
+        cells.append(
+            {
+                "cell": cell,
+                "next": upcoming,
+                "steps": workflow.next_steps(upcoming) if upcoming else [],
+                "waiting": list(cell.meetings.filter(state=MeetingState.SUBMITTED)),
+                "overdue": list(
+                    Task.objects.filter(
+                        meeting__cell=cell,
+                        status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS],
+                        due_on__lt=today,
+                    ).select_related("assignee")
+                ),
+                "this_month": cell.meetings.filter(period=today.replace(day=1))
+                .exclude(state=MeetingState.CANCELLED)
+                .exists(),
+            }
+        )
+    member = getattr(user, "member", None)
+    to_sign = []
+    if member is not None:
+        to_sign = list(
+            Meeting.objects.filter(state=MeetingState.SUBMITTED)
+            .filter(Q(chair=member) | Q(minute_taker=member))
+            .exclude(signatures__member=member)
+            .select_related("cell")
+        )
+    return {"cells": cells, "to_sign": to_sign}
+
+
+def counts_by_state(meetings):
+    return dict(meetings.values_list("state").annotate(n=Count("id")).order_by())

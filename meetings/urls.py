@@ -1,0 +1,46 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("orgs/<int:pk>/meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("orgs/<int:pk>/meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="meeting_update"),
+    path(
+        "meetings/<int:pk>/committee/",
+        views.CommitteeSessionView.as_view(),
+        name="meeting_committee",
+    ),
+    path("meetings/<int:pk>/agenda/", views.AgendaView.as_view(), name="meeting_agenda"),
+    path(
+        "meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="meeting_attendance"
+    ),
+    path("meetings/<int:pk>/minutes/", views.MinutesView.as_view(), name="meeting_minutes"),
+    path(
+        "meetings/<int:pk>/minutes/draft/", views.MinutesDraftView.as_view(), name="meeting_draft"
+    ),
+    path(
+        "meetings/<int:pk>/opinions/new/", views.OpinionCreateView.as_view(), name="opinion_create"
+    ),
+    path("opinions/<int:pk>/delete/", views.OpinionDeleteView.as_view(), name="opinion_delete"),
+    path("meetings/<int:pk>/votes/new/", views.VoteCreateView.as_view(), name="vote_create"),
+    path("votes/<int:pk>/delete/", views.VoteDeleteView.as_view(), name="vote_delete"),
+    path(
+        "meetings/<int:pk>/state/<str:to>/", views.MeetingStateView.as_view(), name="meeting_state"
+    ),
+    path("meetings/<int:pk>/sign/", views.MeetingSignView.as_view(), name="meeting_sign"),
+    path("meetings/<int:pk>/verify/", views.MeetingVerifyView.as_view(), name="meeting_verify"),
+    path(
+        "meetings/<int:pk>/addendum/", views.AddendumCreateView.as_view(), name="meeting_addendum"
+    ),
+    path("meetings/<int:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/", views.TaskUpdateView.as_view(), name="task_update"),
+    path(
+        "meetings/<int:pk>/disseminations/new/",
+        views.DisseminationCreateView.as_view(),
+        name="dissemination_create",
+    ),
+]

@@ -1,0 +1,779 @@
+import datetime
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from meetings import counting, selectors, services, workflow
+from meetings.content import verify
+from meetings.enums import MeetingKind, MeetingState, Presence
+from meetings.forms import (
+    AgendaFormSet,
+    CommitteeSessionForm,
+    DirectiveFormSet,
+    DisseminationForm,
+    GuestFormSet,
+    MinutesForm,
+    OpinionForm,
+    PlanForm,
+    SignForm,
+    StateChangeForm,
+    TaskForm,
+    TaskUpdateForm,
+    VoteForm,
+)
+from meetings.models import MinutesDraft, Opinion, Task, Vote
+from members import selectors as member_selectors
+from members.enums import MemberStatus
+from members.views import OrganisationMixin, _visible_ancestors
+
+MEETINGS_PER_PAGE = 50
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Each user's starting point: their roles with counts, and for a secretary the
+    next meeting and what is still missing to hold it."""
+
+    template_name = "meetings/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        roles = member_selectors.roles_for_user(user)
+        for role in roles:
+            role.counts = member_selectors.summary_counts(role.organisation)
+        return {
+            **super().get_context_data(**kwargs),
+            "roles": roles,
+            "own_member": getattr(user, "member", None),
+            "overview": selectors.secretary_overview(user),
+        }
+
+
+class MeetingListView(OrganisationMixin, TemplateView):
+    """Meetings of a cell, or of every cell under a committee, month by month."""
+
+    template_name = "meetings/meeting_list.html"
+
+    def get_month(self):
+        value = self.request.GET.get("month", "")
+        try:
+            return datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            return None
+
+    def get_context_data(self, **kwargs):
+        org = self.get_organisation()
+        month = self.get_month()
+        meetings = (
+            selectors.meetings_for_user(self.request.user)
+            .filter(cell__path__startswith=org.path)
+            .select_related("cell")
+            .order_by("-planned_at", "-id")
+        )
+        if month:
+            meetings = meetings.filter(period=month).order_by("planned_at", "id")
+        page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(self.request.GET.get("page"))
+        today = timezone.localdate().replace(day=1)
+        shown = month or today
+        previous_month = (shown - datetime.timedelta(days=1)).replace(day=1)
+        next_month = (shown + datetime.timedelta(days=32)).replace(day=1)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "month": month,
+            "shown_month": shown,
+            "previous_month": previous_month,
+            "next_month": next_month,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "meetings": page.object_list,
+            "query_string": query.urlencode(),
+        }
+
+
+class MeetingCreateView(OrganisationMixin, FormView):
+    permission = "manage"
+    template_name = "meetings/meeting_plan.html"
+    form_class = PlanForm
+
+    def get_organisation(self):
+        org = super().get_organisation()
+        if not org.is_cell:
+            raise PermissionDenied
+        return org
+
+    def get_initial(self):
+        today = timezone.localdate()
+        next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=5)
+        last = self.get_organisation().meetings.order_by("-planned_at").first()
+        return {
+            "kind": MeetingKind.REGULAR,
+            "day": next_month,
+            "place": last.place if last else _("Nhà văn hóa"),
+        }
+
+    def form_valid(self, form):
+        try:
+            meeting = services.plan_meeting(
+                actor=self.request.user,
+                cell=self.get_organisation(),
+                kind=form.cleaned_data["kind"],
+                planned_at=form.planned_at(),
+                place=form.cleaned_data["place"],
+                title=form.cleaned_data["title"],
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lập kế hoạch %(m)s.") % {"m": meeting.display_title})
+        return redirect(meeting)
+
+
+class MeetingMixin(LoginRequiredMixin):
+    """Fetches the meeting through the user's scope: 404 outside it, 403 without the role."""
+
+    permission = "read"  # "manage" or "minutes"
+
+    def get_meeting(self):
+        if not hasattr(self, "_meeting"):
+            user = self.request.user
+            meeting = get_object_or_404(
+                selectors.meetings_for_user(user).select_related(
+                    "cell__parent", "chair", "minute_taker", "amends"
+                ),
+                pk=self.kwargs["pk"],
+            )
+            if self.permission == "manage" and not selectors.can_manage(user, meeting):
+                raise PermissionDenied
+            if self.permission == "minutes" and not selectors.can_write_minutes(user, meeting):
+                raise PermissionDenied
+            self._meeting = meeting
+        return self._meeting
+
+    def get_context_data(self, **kwargs):
+        meeting = self.get_meeting()
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "meeting": meeting,
+            "org": meeting.cell,
+            "breadcrumb": _visible_ancestors(user, meeting.cell) + [meeting.cell],
+            "can_manage": selectors.can_manage(user, meeting),
+            "can_write_minutes": selectors.can_write_minutes(user, meeting),
+        }
+
+
+class MeetingActionMixin(MeetingMixin):
+    """Runs a service; its refusal becomes a form error, success a message and redirect."""
+
+    success_message = ""
+
+    def run(self, form, action):
+        try:
+            action()
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_meeting())
+
+
+class MeetingDetailView(MeetingMixin, TemplateView):
+    template_name = "meetings/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.get_meeting()
+        parts = selectors.meeting_page(meeting)
+        context.update(parts)
+        context.update(
+            totals=counting.totals(parts["attendance"]) if parts["attendance"] else None,
+            committee=getattr(meeting, "committee", None),
+            steps=workflow.next_steps(meeting),
+            previous_tasks=selectors.previous_tasks(meeting),
+            audit=member_selectors.audit_for("meetings.meeting", meeting.pk).select_related(None)[
+                :50
+            ],
+            can_sign=self._can_sign(meeting),
+            editable=workflow.is_editable(meeting),
+            minutes_open=workflow.minutes_editable(meeting),
+            opinions_by_item=_group(parts["opinions"], "item_id"),
+        )
+        return context
+
+    def _can_sign(self, meeting):
+        member = getattr(self.request.user, "member", None)
+        if member is None or meeting.state != MeetingState.SUBMITTED:
+            return False
+        return member.pk in (meeting.chair_id, meeting.minute_taker_id)
+
+
+def _group(rows, attr):
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, attr), []).append(row)
+    return grouped
+
+
+class MeetingUpdateView(MeetingActionMixin, FormView):
+    permission = "manage"
+    template_name = "meetings/meeting_plan.html"
+    form_class = PlanForm
+    success_message = ""
+
+    def get_initial(self):
+        m = self.get_meeting()
+        local = timezone.localtime(m.planned_at)
+        return {"kind": m.kind, "day": local.date(), "time": local.time(), "place": m.place,
+                "title": m.title}  # fmt: skip
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        return self.run(
+            form,
+            lambda: services.update_plan(
+                actor=self.request.user, meeting=self.get_meeting(), kind=data["kind"],
+                planned_at=form.planned_at(), place=data["place"], title=data["title"],
+            ),
+        )  # fmt: skip
+
+
+class CommitteeSessionView(MeetingActionMixin, FormView):
+    permission = "manage"
+    template_name = "meetings/committee_form.html"
+    form_class = CommitteeSessionForm
+
+    @property
+    def success_message(self):
+        return _("Đã ghi họp chi ủy chuẩn bị.")
+
+    def get_form_kwargs(self):
+        meeting = self.get_meeting()
+        members = meeting.cell.members.filter(status__in=MemberStatus.on_roll()).order_by(
+            "sort_name"
+        )
+        return {**super().get_form_kwargs(), "members": members}
+
+    def get_initial(self):
+        meeting = self.get_meeting()
+        session = getattr(meeting, "committee", None)
+        if session is not None:
+            return {
+                "held_on": session.held_on,
+                "attendees": list(session.attendees.all()),
+                "agreed_content": session.agreed_content,
+                "assignments": session.assignments,
+                "draft_resolution": session.draft_resolution,
+            }
+        day = meeting.meeting_date - datetime.timedelta(days=3)
+        agenda = "\n".join(f"{i.position}. {i.title}" for i in meeting.agenda.all())
+        return {
+            "held_on": min(day, timezone.localdate()),
+            "attendees": services.committee_members(meeting.cell, meeting.meeting_date),
+            "agreed_content": agenda,
+        }
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            lambda: services.record_committee_session(
+                actor=self.request.user, meeting=self.get_meeting(), **form.cleaned_data
+            ),
+        )
+
+
+class AgendaView(MeetingMixin, TemplateView):
+    permission = "manage"
+    template_name = "meetings/agenda_form.html"
+
+    def formsets(self, data=None):
+        meeting = self.get_meeting()
+        items = meeting.agenda.all()
+        agenda = AgendaFormSet(
+            data,
+            prefix="agenda",
+            initial=[{"item": i, "title": i.title, "section": i.section} for i in items],
+            form_kwargs={"items": items},
+        )
+        directives = DirectiveFormSet(
+            data,
+            prefix="directives",
+            initial=[
+                {"reference": d.reference, "title": d.title} for d in meeting.directives.all()
+            ],
+        )
+        return agenda, directives
+
+    def get_context_data(self, **kwargs):
+        agenda, directives = kwargs.pop("formsets", None) or self.formsets()
+        return {**super().get_context_data(**kwargs), "agenda": agenda, "directives": directives}
+
+    def post(self, request, *args, **kwargs):
+        agenda, directives = self.formsets(request.POST)
+        error = None
+        if agenda.is_valid() and directives.is_valid():
+            items = [
+                {"instance": f.cleaned_data.get("item"), "title": f.cleaned_data["title"],
+                 "section": f.cleaned_data["section"]}
+                for f in agenda.ordered_forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]  # fmt: skip
+            ordered = {id(f) for f in agenda.ordered_forms}
+            items += [
+                {"instance": f.cleaned_data.get("item"), "title": f.cleaned_data["title"],
+                 "section": f.cleaned_data["section"]}
+                for f in agenda.forms
+                if id(f) not in ordered and f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]  # fmt: skip
+            kept = [
+                f.cleaned_data
+                for f in directives.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.save_agenda(
+                    actor=request.user, meeting=self.get_meeting(), items=items, directives=kept
+                )
+            except services.MeetingError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("Đã lưu chương trình."))
+                return redirect(self.get_meeting())
+        context = self.get_context_data(formsets=(agenda, directives))
+        context["error"] = error
+        return self.render_to_response(context)
+
+
+class AttendanceView(MeetingMixin, TemplateView):
+    permission = "manage"
+    template_name = "meetings/attendance_form.html"
+
+    def rows(self, data=None):
+        meeting = self.get_meeting()
+        existing = {a.member_id: a for a in meeting.attendance.all()}
+        rows = []
+        for entry in selectors.roster(meeting.cell, meeting.meeting_date):
+            saved = existing.get(entry.member.pk)
+            key = entry.member.pk
+            if data is not None:
+                presence = data.get(f"presence_{key}", "")
+                reason = data.get(f"reason_{key}", "")[:200]
+                late = bool(data.get(f"late_{key}"))
+            elif saved is not None:
+                presence, reason, late = saved.presence, saved.reason, saved.late
+            else:
+                presence, reason, late = services.default_presence(entry), "", False
+            rows.append({"entry": entry, "presence": presence, "reason": reason, "late": late})
+        return rows
+
+    def guests(self, data=None):
+        meeting = self.get_meeting()
+        guests = meeting.guests.all()
+        return GuestFormSet(
+            data,
+            prefix="guests",
+            initial=[
+                {"guest": g, "name": g.name, "position": g.position, "unit": g.unit} for g in guests
+            ],
+            form_kwargs={"guests": guests},
+        )
+
+    def get_context_data(self, **kwargs):
+        rows = kwargs.pop("rows", None) or self.rows()
+        guests = kwargs.pop("guest_formset", None) or self.guests()
+        return {
+            **super().get_context_data(**kwargs),
+            "rows": rows,
+            "guest_formset": guests,
+            "presence_choices": Presence.choices,
+        }
+
+    def post(self, request, *args, **kwargs):
+        rows = self.rows(request.POST)
+        guests = self.guests(request.POST)
+        error = None
+        valid = {value for value, _label in Presence.choices}
+        if any(row["presence"] not in valid for row in rows):
+            error = _("Hãy chọn tình trạng dự họp cho từng đảng viên.")
+        elif guests.is_valid():
+            marks = {r["entry"].member.pk: (r["presence"], r["reason"], r["late"]) for r in rows}
+            kept = [
+                {"instance": f.cleaned_data.get("guest"), **f.cleaned_data}
+                for f in guests.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.take_attendance(
+                    actor=request.user, meeting=self.get_meeting(), marks=marks, guests=kept
+                )
+            except services.MeetingError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("Đã lưu điểm danh."))
+                return redirect(self.get_meeting())
+        context = self.get_context_data(rows=rows, guest_formset=guests)
+        context["error"] = error
+        return self.render_to_response(context)
+
+
+class MinutesView(MeetingMixin, FormView):
+    """The minutes editor. Saves refuse a stale version and keep what was typed."""
+
+    permission = "minutes"
+    template_name = "meetings/minutes_form.html"
+    form_class = MinutesForm
+
+    def get_form_kwargs(self):
+        meeting = self.get_meeting()
+        present = meeting.attendance.filter(presence=Presence.PRESENT).values("member_id")
+        members = meeting.cell.members.model.objects.filter(pk__in=present).order_by("sort_name")
+        return {**super().get_form_kwargs(), "members": members, "items": meeting.agenda.all()}
+
+    def get_initial(self):
+        m = self.get_meeting()
+        local = timezone.localtime
+        return {
+            "version": m.version,
+            "chair": m.chair,
+            "minute_taker": m.minute_taker,
+            "opened_at": local(m.opened_at).time() if m.opened_at else local(m.planned_at).time(),
+            "closed_at": local(m.closed_at).time() if m.closed_at else None,
+            "conclusion": m.conclusion,
+        }
+
+    def get_context_data(self, **kwargs):
+        meeting = self.get_meeting()
+        context = super().get_context_data(**kwargs)
+        draft = MinutesDraft.objects.filter(meeting=meeting, user=self.request.user).first()
+        context.update(
+            draft=draft,
+            draft_data=draft.data if draft else {},
+            minutes_open=workflow.minutes_editable(meeting),
+        )
+        return context
+
+    def form_valid(self, form):
+        meeting = self.get_meeting()
+        try:
+            services.save_minutes(
+                actor=self.request.user,
+                meeting=meeting,
+                version=form.cleaned_data["version"],
+                data=form.minutes_data(),
+            )
+        except services.StaleMinutes as exc:
+            meeting.refresh_from_db()
+            # Keep what they typed, but let the next save go on top of the newer version.
+            data = self.request.POST.copy()
+            data["version"] = str(meeting.version)
+            form = self.get_form_class()(**{**self.get_form_kwargs(), "data": data})
+            form.is_valid()
+            form.add_error(None, str(exc))
+            context = self.get_context_data(form=form)
+            context["current"] = meeting
+            context["current_items"] = list(meeting.agenda.all())
+            return self.render_to_response(context)
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu biên bản."))
+        return redirect(meeting)
+
+
+class MinutesDraftView(MeetingMixin, View):
+    """Autosave target of the minutes editor (JSON in, JSON out)."""
+
+    permission = "minutes"
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        try:
+            payload = json.loads(request.body.decode("utf-8"))
+            data = payload["data"]
+            version = int(payload["version"])
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return HttpResponseBadRequest(_("Dữ liệu nháp không hợp lệ."))
+        if not isinstance(data, dict) or len(request.body) > 1_000_000:
+            return HttpResponseBadRequest(_("Dữ liệu nháp không hợp lệ."))
+        try:
+            services.save_draft(user=request.user, meeting=meeting, version=version, data=data)
+        except services.MeetingError as exc:
+            return JsonResponse({"ok": False, "message": str(exc)}, status=409)
+        return JsonResponse(
+            {"ok": True, "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+             "stale": version != meeting.version}
+        )  # fmt: skip
+
+
+class OpinionCreateView(MeetingActionMixin, FormView):
+    permission = "minutes"
+    template_name = "meetings/simple_form.html"
+    form_class = OpinionForm
+
+    @property
+    def success_message(self):
+        return _("Đã ghi ý kiến.")
+
+    def get_form_kwargs(self):
+        meeting = self.get_meeting()
+        present = meeting.attendance.filter(presence=Presence.PRESENT).select_related("member")
+        return {
+            **super().get_form_kwargs(),
+            "items": meeting.agenda.all(),
+            "members": [a.member for a in present],
+            "guests": meeting.guests.all(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Ghi ý kiến phát biểu")}
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            lambda: services.add_opinion(
+                actor=self.request.user, meeting=self.get_meeting(),
+                item=form.cleaned_data["item"], text=form.cleaned_data["text"], **form.speaker_kwargs(),
+            ),
+        )  # fmt: skip
+
+
+class VoteCreateView(MeetingActionMixin, FormView):
+    permission = "minutes"
+    template_name = "meetings/vote_form.html"
+    form_class = VoteForm
+
+    @property
+    def success_message(self):
+        return _("Đã ghi kết quả biểu quyết.")
+
+    def get_initial(self):
+        return {"kind": "resolution", "subject": _("Thông qua nghị quyết sinh hoạt chi bộ")}
+
+    def get_context_data(self, **kwargs):
+        meeting = self.get_meeting()
+        totals = services.vote_check(meeting)
+        needed = {k: counting.votes_needed(k, totals.base) for k in ("resolution", "admission")}
+        return {**super().get_context_data(**kwargs), "totals": totals, "needed": needed}
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            lambda: services.record_vote(
+                actor=self.request.user, meeting=self.get_meeting(), **form.cleaned_data
+            ),
+        )
+
+
+class PartDeleteView(LoginRequiredMixin, TemplateView):
+    """Confirm, then delete an opinion or a vote of a meeting still being minuted."""
+
+    template_name = "meetings/confirm.html"
+    model = None
+
+    def get_object(self):
+        meetings = selectors.meetings_for_user(self.request.user)
+        obj = get_object_or_404(
+            self.model.objects.filter(meeting__in=meetings).select_related("meeting__cell"),
+            pk=self.kwargs["pk"],
+        )
+        if not selectors.can_write_minutes(self.request.user, obj.meeting):
+            raise PermissionDenied
+        return obj
+
+    def get_context_data(self, **kwargs):
+        obj = self.get_object()
+        return {**super().get_context_data(**kwargs), "object": obj, "meeting": obj.meeting,
+                "org": obj.meeting.cell, "question": _("Xóa “%(o)s”?") % {"o": obj}}  # fmt: skip
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            self.delete(obj)
+        except services.MeetingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã xóa."))
+        return redirect(obj.meeting)
+
+
+class OpinionDeleteView(PartDeleteView):
+    model = Opinion
+
+    def delete(self, obj):
+        services.delete_opinion(actor=self.request.user, opinion=obj)
+
+
+class VoteDeleteView(PartDeleteView):
+    model = Vote
+
+    def delete(self, obj):
+        services.delete_vote(actor=self.request.user, vote=obj)
+
+
+class MeetingStateView(MeetingActionMixin, FormView):
+    permission = "manage"
+    template_name = "meetings/state_form.html"
+    form_class = StateChangeForm
+
+    def get_target(self):
+        to = self.kwargs["to"]
+        if to not in MeetingState.values:
+            raise PermissionDenied
+        return MeetingState(to)
+
+    def get_context_data(self, **kwargs):
+        meeting = self.get_meeting()
+        target = self.get_target()
+        return {
+            **super().get_context_data(**kwargs),
+            "target": target,
+            "blockers": workflow.reasons_against(meeting, target),
+            "needs_reason": target in workflow.NEEDS_REASON,
+        }
+
+    def form_valid(self, form):
+        target = self.get_target()
+        self.success_message = _("Cuộc họp chuyển sang: %(s)s.") % {"s": target.label}
+        return self.run(
+            form,
+            lambda: services.change_state(
+                actor=self.request.user, meeting=self.get_meeting(), to=target,
+                reason=form.cleaned_data["reason"],
+            ),
+        )  # fmt: skip
+
+
+class MeetingSignView(MeetingActionMixin, FormView):
+    """Chair and minute-taker sign as themselves, re-entering their password."""
+
+    template_name = "meetings/sign_form.html"
+    form_class = SignForm
+
+    @property
+    def success_message(self):
+        return _("Bạn đã ký biên bản.")
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            lambda: services.sign_minutes(
+                meeting=self.get_meeting(), user=self.request.user,
+                password=form.cleaned_data["password"],
+            ),
+        )  # fmt: skip
+
+
+class MeetingVerifyView(MeetingMixin, TemplateView):
+    template_name = "meetings/meeting_verify.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = self.get_meeting()
+        ok, current, signed = verify(meeting)
+        return {**super().get_context_data(**kwargs), "ok": ok, "current": current,
+                "signed": signed, "signatures": meeting.signatures.all()}  # fmt: skip
+
+
+class AddendumCreateView(MeetingActionMixin, FormView):
+    permission = "manage"
+    template_name = "meetings/state_form.html"
+    form_class = StateChangeForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "addendum": True, "blockers": []}
+
+    def form_valid(self, form):
+        try:
+            addendum = services.create_addendum(actor=self.request.user, meeting=self.get_meeting())
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lập biên bản bổ sung."))
+        return redirect(addendum)
+
+
+class TaskCreateView(MeetingActionMixin, FormView):
+    permission = "manage"
+    template_name = "meetings/simple_form.html"
+    form_class = TaskForm
+
+    @property
+    def success_message(self):
+        return _("Đã giao nhiệm vụ.")
+
+    def get_form_kwargs(self):
+        members = self.get_meeting().cell.members.filter(status__in=MemberStatus.on_roll())
+        return {**super().get_form_kwargs(), "members": members.order_by("sort_name")}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Giao nhiệm vụ")}
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            lambda: services.add_task(
+                actor=self.request.user, meeting=self.get_meeting(), **form.cleaned_data
+            ),
+        )
+
+
+class TaskUpdateView(LoginRequiredMixin, FormView):
+    template_name = "meetings/simple_form.html"
+    form_class = TaskUpdateForm
+
+    def get_task(self):
+        meetings = selectors.meetings_for_user(self.request.user)
+        task = get_object_or_404(
+            Task.objects.filter(meeting__in=meetings).select_related("meeting__cell", "assignee"),
+            pk=self.kwargs["pk"],
+        )
+        if not selectors.can_manage(self.request.user, task.meeting):
+            raise PermissionDenied
+        return task
+
+    def get_initial(self):
+        return {"status": self.get_task().status}
+
+    def get_context_data(self, **kwargs):
+        task = self.get_task()
+        return {**super().get_context_data(**kwargs), "meeting": task.meeting, "org": task.meeting.cell,
+                "title": _("Cập nhật nhiệm vụ: %(t)s") % {"t": task.description}}  # fmt: skip
+
+    def form_valid(self, form):
+        task = self.get_task()
+        services.update_task(actor=self.request.user, task=task, **form.cleaned_data)
+        messages.success(self.request, _("Đã cập nhật nhiệm vụ."))
+        return redirect(task.meeting)
+
+
+class DisseminationCreateView(MeetingActionMixin, FormView):
+    permission = "manage"
+    template_name = "meetings/simple_form.html"
+    form_class = DisseminationForm
+
+    @property
+    def success_message(self):
+        return _("Đã ghi việc phổ biến nghị quyết.")
+
+    def get_initial(self):
+        return {"on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Phổ biến nghị quyết")}
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            lambda: services.add_dissemination(
+                actor=self.request.user, meeting=self.get_meeting(), **form.cleaned_data
+            ),
+        )

@@ -1,0 +1,106 @@
+"""The meeting's state table and the guards that explain why a move is refused."""
+
+from django.utils.translation import gettext as _
+
+from meetings.enums import MeetingState, SignerRole, VoteKind
+
+S = MeetingState
+
+
+def _committee_recorded(meeting):
+    if not hasattr(meeting, "committee"):
+        return [_("Chưa ghi biên bản họp chi ủy chuẩn bị.")]
+    return []
+
+
+def _agenda_ready(meeting):
+    return [] if meeting.agenda.exists() else [_("Chương trình sinh hoạt còn trống.")]
+
+
+def _minutes_complete(meeting):
+    reasons = []
+    if not meeting.attendance.exists():
+        reasons.append(_("Chưa điểm danh."))
+    if not meeting.chair_id:
+        reasons.append(_("Chưa chọn người chủ trì."))
+    if not meeting.minute_taker_id:
+        reasons.append(_("Chưa chọn thư ký."))
+    if meeting.chair_id and meeting.chair_id == meeting.minute_taker_id:
+        reasons.append(_("Chủ trì và thư ký phải là hai người khác nhau."))
+    if not (meeting.opened_at and meeting.closed_at):
+        reasons.append(_("Chưa ghi giờ bắt đầu và kết thúc."))
+    empty = [item.title for item in meeting.agenda.all() if not item.content.strip()]
+    if empty:
+        reasons.append(
+            _("Chưa ghi diễn biến các mục: %(items)s.") % {"items": "; ".join(empty[:5])}
+        )
+    if not meeting.conclusion.strip():
+        reasons.append(_("Chưa ghi kết luận, nghị quyết."))
+    if not meeting.votes.filter(kind=VoteKind.RESOLUTION).exists():
+        reasons.append(_("Chưa ghi kết quả biểu quyết thông qua nghị quyết, kết luận."))
+    return reasons
+
+
+def _no_signatures(meeting):
+    if meeting.signatures.exists():
+        return [_("Đã có người ký: không thể mở lại để sửa. Hãy lập biên bản bổ sung.")]
+    return []
+
+
+def _both_signed(meeting):
+    roles = set(meeting.signatures.values_list("role", flat=True))
+    missing = [label for value, label in SignerRole.choices if value not in roles]
+    return (
+        [_("Còn thiếu chữ ký: %(who)s.") % {"who": ", ".join(map(str, missing))}] if missing else []
+    )
+
+
+# (from, to): guards. A move not listed here is never allowed.
+TRANSITIONS = {
+    (S.PLANNED, S.PREPARED): [_committee_recorded, _agenda_ready],
+    (S.PREPARED, S.HELD): [_committee_recorded, _agenda_ready],
+    (S.HELD, S.SUBMITTED): [_minutes_complete],
+    (S.SUBMITTED, S.HELD): [_no_signatures],
+    (S.SUBMITTED, S.SIGNED): [_both_signed],
+    (S.PLANNED, S.CANCELLED): [],
+    (S.PREPARED, S.CANCELLED): [],
+    (S.PLANNED, S.POSTPONED): [],
+    (S.PREPARED, S.POSTPONED): [],
+    (S.POSTPONED, S.PLANNED): [],
+    (S.POSTPONED, S.CANCELLED): [],
+}
+# Moves a person asks for on the meeting page; signing happens through signatures.
+MANUAL = {key for key in TRANSITIONS if key[1] != S.SIGNED}
+NEEDS_REASON = {S.CANCELLED, S.POSTPONED}
+
+
+def reasons_against(meeting, to_state):
+    """Why `meeting` cannot move to `to_state` now; an empty list means it can."""
+    key = (meeting.state, to_state)
+    if key not in TRANSITIONS:
+        return [
+            _("Không thể chuyển từ “%(from)s” sang “%(to)s”.")
+            % {"from": S(meeting.state).label, "to": S(to_state).label}
+        ]
+    reasons = []
+    for guard in TRANSITIONS[key]:
+        reasons.extend(guard(meeting))
+    return reasons
+
+
+def next_steps(meeting):
+    """Manual moves from the current state, each with the reasons it is still blocked."""
+    return [
+        (to_state, reasons_against(meeting, to_state))
+        for (from_state, to_state) in sorted(MANUAL)
+        if from_state == meeting.state
+    ]
+
+
+def is_editable(meeting):
+    """Preparation and attendance can change until the minutes are submitted."""
+    return meeting.state in (S.PLANNED, S.PREPARED, S.HELD, S.POSTPONED)
+
+
+def minutes_editable(meeting):
+    return meeting.state == S.HELD

@@ -1,0 +1,73 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from meetings import services
+from members.enums import RoleKind
+from members.models import Position
+from tests.factories import MemberFactory, make_user
+
+
+def at(day, hour=8):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+@pytest.fixture
+def cell_people(tree):
+    """Cell A with a secretary, a minute-taker (a plain member) and more members."""
+    a = tree["a"]
+    secretary, taker = tree["members"]["a"]
+    for n in range(4):
+        MemberFactory(cell=a, full_name=f"Ma Văn Lâm {n}")
+    MemberFactory(cell=a, full_name="Triệu Thị Mẩy", status="probationary", official_on=None,
+                  admitted_on=datetime.date(2018, 1, 10))  # fmt: skip
+    Position.objects.create(cell=a, member=secretary, role="secretary", started_on="2017-07-01")
+    secretary_user = make_user(a, RoleKind.SECRETARY, username="bithu_a")
+    secretary.user = secretary_user
+    secretary.save(update_fields=["user"])
+    taker_user = make_user(a, RoleKind.MEMBER, username="thuky_a")
+    taker.user = taker_user
+    taker.save(update_fields=["user"])
+    return {"cell": a, "secretary": secretary, "taker": taker,
+            "secretary_user": secretary_user, "taker_user": taker_user}  # fmt: skip
+
+
+@pytest.fixture
+def held_meeting(cell_people):
+    """A regular meeting of cell A prepared and being held, with attendance taken."""
+    p = cell_people
+    day = datetime.date(2018, 3, 5)
+    meeting = services.plan_meeting(
+        actor=p["secretary_user"],
+        cell=p["cell"],
+        kind="regular",
+        planned_at=at(day),
+        place="Nhà văn hóa",
+    )
+    services.record_committee_session(
+        actor=p["secretary_user"], meeting=meeting, held_on=datetime.date(2018, 3, 1),
+        attendees=[p["secretary"]], agreed_content="Chương trình tháng 3",
+    )  # fmt: skip
+    services.change_state(actor=p["secretary_user"], meeting=meeting, to="prepared")
+    services.take_attendance(actor=p["secretary_user"], meeting=meeting, marks={}, guests=[])
+    services.change_state(actor=p["secretary_user"], meeting=meeting, to="held")
+    meeting.refresh_from_db()
+    return meeting
+
+
+def complete_minutes(meeting, people):
+    """Fill in everything `submitted` requires."""
+    items = {item.pk: f"Diễn biến: {item.title}" for item in meeting.agenda.all()}
+    services.save_minutes(
+        actor=people["secretary_user"], meeting=meeting, version=meeting.version,
+        data={"chair": people["secretary"], "minute_taker": people["taker"],
+              "opened_at": datetime.time(8, 0), "closed_at": datetime.time(10, 0),
+              "conclusion": "Chi bộ thống nhất nghị quyết tháng 3.", "items": items},
+    )  # fmt: skip
+    services.record_vote(
+        actor=people["secretary_user"], meeting=meeting, kind="resolution",
+        subject="Thông qua nghị quyết", votes_for=6, votes_against=0, votes_abstain=0,
+    )  # fmt: skip
+    meeting.refresh_from_db()
+    return meeting
