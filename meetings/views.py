@@ -439,10 +439,17 @@ class MinutesView(MeetingMixin, FormView):
         members = meeting.cell.members.model.objects.filter(pk__in=present).order_by("sort_name")
         return {**super().get_form_kwargs(), "members": members, "items": meeting.agenda.all()}
 
+    def get_draft(self):
+        if not hasattr(self, "_draft"):
+            self._draft = MinutesDraft.objects.filter(
+                meeting=self.get_meeting(), user=self.request.user
+            ).first()
+        return self._draft
+
     def get_initial(self):
         m = self.get_meeting()
         local = timezone.localtime
-        return {
+        initial = {
             "version": m.version,
             "chair": m.chair,
             "minute_taker": m.minute_taker,
@@ -450,13 +457,21 @@ class MinutesView(MeetingMixin, FormView):
             "closed_at": local(m.closed_at).time() if m.closed_at else None,
             "conclusion": m.conclusion,
         }
+        draft = self.get_draft()
+        if draft is not None and draft.based_on_version == m.version:
+            # What they were typing when the connection or the session dropped.
+            initial.update(
+                {k: v for k, v in draft.data.items() if isinstance(v, str) and k != "version"}
+            )
+        return initial
 
     def get_context_data(self, **kwargs):
         meeting = self.get_meeting()
         context = super().get_context_data(**kwargs)
-        draft = MinutesDraft.objects.filter(meeting=meeting, user=self.request.user).first()
+        draft = self.get_draft()
         context.update(
             draft=draft,
+            draft_outdated=draft is not None and draft.based_on_version != meeting.version,
             draft_data=draft.data if draft else {},
             minutes_open=workflow.minutes_editable(meeting),
         )
@@ -494,6 +509,10 @@ class MinutesDraftView(MeetingMixin, View):
     """Autosave target of the minutes editor (JSON in, JSON out)."""
 
     permission = "minutes"
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.get_meeting()  # outside the scope it does not exist (404), whatever the method
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()

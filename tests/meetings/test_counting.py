@@ -27,7 +27,9 @@ def test_base_and_voters_follow_the_rule(cell_people):
     away = MemberFactory(cell=cell, full_name="Vàng Văn Xa")
     for m in (exempt_here, exempt_absent):
         member_services.exempt_member(actor=actor, member=m, on=on, reason="Tuổi cao")
-    member_services.record_status(actor=actor, member=suspended, status="suspended", on=on, reason="QĐ 1")
+    member_services.record_status(
+        actor=actor, member=suspended, status="suspended", on=on, reason="QĐ 1"
+    )
     member_services.transfer_member(
         actor=actor, member=away, to_cell=MemberFactory().cell, on=on, temporary=True,
         until=datetime.date(2018, 9, 1),

@@ -1,3 +1,4 @@
+import datetime
 import itertools
 
 import pytest
@@ -6,7 +7,7 @@ from meetings import services, workflow
 from meetings.enums import MeetingState
 from meetings.models import Meeting
 from members.models import AuditEvent
-from tests.meetings.conftest import complete_minutes
+from tests.meetings.conftest import at, complete_minutes
 
 PAIRS = list(itertools.product(MeetingState.values, repeat=2))
 
@@ -33,15 +34,13 @@ def test_every_state_pair(held_meeting, cell_people, source, target):
 
 
 def test_preparing_needs_the_committee_session(cell_people):
-    from tests.meetings.conftest import at
-
-    import datetime
-
     meeting = services.plan_meeting(
         actor=cell_people["secretary_user"], cell=cell_people["cell"], kind="regular",
         planned_at=at(datetime.date(2018, 4, 5)), place="Nhà văn hóa",
     )  # fmt: skip
-    assert workflow.reasons_against(meeting, "prepared") == ["Chưa ghi biên bản họp chi ủy chuẩn bị."]
+    assert workflow.reasons_against(meeting, "prepared") == [
+        "Chưa ghi biên bản họp chi ủy chuẩn bị."
+    ]
     with pytest.raises(services.MeetingError, match="họp chi ủy"):
         services.change_state(actor=cell_people["secretary_user"], meeting=meeting, to="prepared")
 
@@ -58,7 +57,9 @@ def test_cancel_and_postpone_need_a_reason(held_meeting, cell_people):
     Meeting.objects.filter(pk=held_meeting.pk).update(state="planned")
     held_meeting.refresh_from_db()
     with pytest.raises(services.MeetingError, match="Cần ghi lý do"):
-        services.change_state(actor=cell_people["secretary_user"], meeting=held_meeting, to="postponed")
+        services.change_state(
+            actor=cell_people["secretary_user"], meeting=held_meeting, to="postponed"
+        )
     services.change_state(
         actor=cell_people["secretary_user"], meeting=held_meeting, to="postponed", reason="Mưa lũ"
     )
@@ -67,10 +68,6 @@ def test_cancel_and_postpone_need_a_reason(held_meeting, cell_people):
 
 
 def test_one_regular_meeting_per_cell_per_month(held_meeting, cell_people):
-    from tests.meetings.conftest import at
-
-    import datetime
-
     with pytest.raises(services.MeetingError, match="đã có cuộc sinh hoạt thường kỳ"):
         services.plan_meeting(
             actor=cell_people["secretary_user"], cell=cell_people["cell"], kind="regular",
