@@ -14,11 +14,29 @@ def _time(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-def canonical_content(meeting):
-    attendance = meeting.attendance.select_related("member").order_by(
-        "member__sort_name", "member_id"
-    )
-    opinions = meeting.opinions.select_related("speaker_member", "speaker_guest", "item")
+def _order(row):
+    return row.pk or 0
+
+
+def load_parts(meeting):
+    """The rows that make up the minutes, read from the database."""
+    return {
+        "agenda": list(meeting.agenda.all()),
+        "directives": list(meeting.directives.all()),
+        "attendance": list(meeting.attendance.select_related("member")),
+        "guests": list(meeting.guests.all()),
+        "opinions": list(
+            meeting.opinions.select_related("speaker_member", "speaker_guest", "item")
+        ),
+        "votes": list(meeting.votes.all()),
+    }
+
+
+def canonical_content(meeting, parts=None):
+    """The minutes as a plain structure; `parts` may be rows not yet saved (the demo)."""
+    parts = parts or load_parts(meeting)
+    attendance = sorted(parts["attendance"], key=lambda a: (a.member.sort_name, a.member.pk))
+    opinions = sorted(parts["opinions"], key=lambda o: (o.item.position, _order(o)))
     return {
         "cell": meeting.cell.name,
         "kind": meeting.kind,
@@ -30,9 +48,9 @@ def canonical_content(meeting):
         "minute_taker": meeting.minute_taker.full_name if meeting.minute_taker_id else None,
         "agenda": [
             {"position": i.position, "title": i.title, "content": i.content}
-            for i in meeting.agenda.order_by("position", "id")
+            for i in sorted(parts["agenda"], key=lambda i: (i.position, _order(i)))
         ],
-        "directives": [[d.reference, d.title] for d in meeting.directives.order_by("id")],
+        "directives": [[d.reference, d.title] for d in sorted(parts["directives"], key=_order)],
         "attendance": [
             [
                 a.member.full_name,
@@ -46,23 +64,21 @@ def canonical_content(meeting):
             ]
             for a in attendance
         ],
-        "guests": [[g.name, g.position, g.unit] for g in meeting.guests.order_by("id")],
-        "opinions": [
-            [o.item.position, o.speaker_name, o.text]
-            for o in opinions.order_by("item__position", "id")
-        ],
+        "guests": [[g.name, g.position, g.unit] for g in sorted(parts["guests"], key=_order)],
+        "opinions": [[o.item.position, o.speaker_name, o.text] for o in opinions],
         "votes": [
             [v.kind, v.subject, v.votes_for, v.votes_against, v.votes_abstain, v.base, v.passed]
-            for v in meeting.votes.order_by("id")
+            for v in sorted(parts["votes"], key=_order)
         ],
         "conclusion": meeting.conclusion,
         "amends": meeting.amends_id,
     }
 
 
-def content_hash(meeting):
-    text = json.dumps(canonical_content(meeting), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))  # fmt: skip
+def content_hash(meeting, parts=None):
+    text = json.dumps(
+        canonical_content(meeting, parts), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -47,6 +47,23 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
         else:
             assert "secretary" in roles and "committee_member" not in roles
 
+    # A lived-in year: Thanh Sơn and Nà Miều met and signed every month of 2018.
+    from meetings.models import Meeting
+
+    for code in ("VX-TT-THANHSON", "VX-PT-NAMIEU"):
+        year = Meeting.objects.filter(cell__code=code, state="signed", planned_at__year=2018)
+        assert sorted(m.planned_at.month for m in year) == list(range(1, 13))
+    taker_user = Member.objects.get(user__username="thanhson.thuky")
+    assert (
+        Meeting.objects.filter(
+            minute_taker=taker_user, signatures__user__username="thanhson.thuky"
+        ).count()
+        == 12
+    )
+    held = Meeting.objects.filter(cell__path__startswith=district.path).count()
+    assert 0.9 * 475 * 12 < held < 475 * 12  # most cells meet monthly; some months are missed
+    call_command("verify_minutes", org="VX-TT")
+
     before = (Organisation.objects.count(), Member.objects.count(), Role.objects.count())
     call_command("load_demo")
     assert (Organisation.objects.count(), Member.objects.count(), Role.objects.count()) == before

@@ -1,0 +1,341 @@
+"""A year of monthly meetings for the demo district, signed by the cells' own users.
+
+Every cell meets almost every month of 2018; Thanh Sơn and Nà Miều never miss one.
+Built in memory and written in bulk; each signed minutes carries the hash of exactly
+what was written, so `verify_minutes` passes on the demo.
+"""
+
+import datetime
+import random
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.utils import timezone
+
+from meetings import counting
+from meetings.content import content_hash
+from meetings.enums import (
+    MeetingKind,
+    MeetingState,
+    Presence,
+    SignerRole,
+    TaskStatus,
+    VoteKind,
+)
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    CommitteeSession,
+    Directive,
+    Dissemination,
+    Guest,
+    Meeting,
+    Opinion,
+    Signature,
+    Task,
+    Vote,
+)
+from meetings.services import standard_agenda
+from members.demo import DEMO_PASSWORD
+from members.enums import CellType, MemberStatus, PositionRole, RoleKind
+from members.models import Member, MemberStatusChange, Organisation, Position, Role
+
+YEAR = 2018
+ALWAYS_MEET = {"VX-TT-THANHSON", "VX-PT-NAMIEU"}
+DIRECTIVES = [
+    ("18-NQ/TW", "Một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy của hệ thống chính trị"),
+    ("19-NQ/TW", "Tiếp tục đổi mới hệ thống tổ chức và quản lý, nâng cao chất lượng và hiệu quả hoạt động của các đơn vị sự nghiệp công lập"),
+    ("05-CT/TW", "Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"),
+    ("08-QĐi/TW", "Quy định về trách nhiệm nêu gương của cán bộ, đảng viên"),
+    ("12-HD/BTCTW", "Hướng dẫn một số vấn đề về nâng cao chất lượng sinh hoạt chi bộ"),
+    ("27-NQ/TW", "Cải cách chính sách tiền lương"),
+]  # fmt: skip
+CONTENT = {
+    "opening": "Đồng chí Bí thư chi bộ nêu mục đích, yêu cầu; giới thiệu đại biểu. Chi bộ nhất trí thông qua chương trình và cử thư ký.",
+    "situation": "Báo cáo tình hình đảng viên dự sinh hoạt theo danh sách điểm danh.",
+    "current_affairs": "Thông tin tình hình thời sự trong nước, quốc tế và của tỉnh, huyện trong tháng {m}/{y}.",
+    "directives": "Phổ biến, quán triệt các văn bản của cấp trên; đảng viên nghiên cứu và thực hiện.",
+    "evaluation": "Đánh giá kết quả thực hiện nghị quyết tháng trước: các nhiệm vụ cơ bản hoàn thành; duy trì an ninh trật tự, vệ sinh môi trường.",
+    "village_report": "Trưởng thôn báo cáo kết quả triển khai nghị quyết chi bộ tháng trước: sản xuất vụ mùa, làm đường giao thông nông thôn, thu quỹ.",
+    "plan": "Tháng {n}: tập trung chăm sóc cây trồng, phòng chống dịch bệnh gia súc, giữ gìn an ninh trật tự, vận động nhân dân đóng góp xây dựng nông thôn mới.",
+    "discussion": "Các đồng chí đảng viên thảo luận, góp ý vào dự thảo nghị quyết.",
+    "critique": "Biểu dương các đồng chí hoàn thành tốt nhiệm vụ; nhắc nhở đảng viên vắng không lý do.",
+    "conclusion": "Đồng chí chủ trì kết luận; chi bộ biểu quyết thông qua nghị quyết và phân công nhiệm vụ.",
+}  # fmt: skip
+OPINIONS = [
+    "Đề nghị chi bộ chỉ đạo sớm việc sửa chữa đường liên thôn trước mùa mưa.",
+    "Nhất trí với dự thảo nghị quyết; đề nghị bổ sung chỉ tiêu trồng rừng.",
+    "Đề nghị tăng cường tuyên truyền phòng chống ma túy trong thanh niên.",
+    "Cần phân công đảng viên phụ trách từng nhóm hộ để nắm tình hình.",
+    "Đề nghị vận động các hộ đóng góp ngày công làm nhà văn hóa.",
+    "Nhất trí cao với báo cáo; đề nghị kiểm tra việc thu quỹ an ninh quốc phòng.",
+]
+TASKS = [
+    "Vận động nhân dân tham gia làm đường bê tông nội thôn",
+    "Hoàn thành tiêm phòng cho đàn gia súc",
+    "Tuyên truyền phòng chống cháy rừng",
+    "Đôn đốc thu nộp đảng phí",
+    "Rà soát hộ nghèo, cận nghèo",
+    "Chuẩn bị nội dung sinh hoạt chuyên đề quý",
+]
+ABSENCE_REASONS = ["Ốm", "Đi công tác", "Đi viện chăm người nhà", "Việc gia đình", "Đi làm ăn xa"]
+
+
+def _aware(day, hour, minute=0):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _status_on(changes, day, member):
+    status = member.status
+    for effective_on, value in changes:
+        if effective_on <= day:
+            status = value
+    return status
+
+
+class MeetingHistory:
+    def __init__(self, district):
+        self.district = district
+        self.rng = random.Random(f"cellmeet-meetings-{district.code}")
+        self.password = make_password(DEMO_PASSWORD)
+        self._agendas = {}
+
+    def load(self):
+        cells = list(
+            Organisation.objects.subtree_of(self.district).cells().active().order_by("path")
+        )
+        members = list(Member.objects.filter(cell__in=cells).order_by("sort_name", "pk"))
+        by_cell = {}
+        for m in members:
+            by_cell.setdefault(m.cell_id, []).append(m)
+        changes = {}
+        for member_id, effective_on, status in (
+            MemberStatusChange.objects.filter(member__cell__in=cells)
+            .order_by("effective_on", "id")
+            .values_list("member_id", "effective_on", "status")
+        ):
+            changes.setdefault(member_id, []).append((effective_on, status))
+        secretaries = {
+            p.cell_id: p.member
+            for p in Position.objects.filter(
+                cell__in=cells, role=PositionRole.SECRETARY, ended_on__isnull=True
+            )
+        }
+        takers = self._ensure_users(cells, by_cell, secretaries)
+        self.plans = []
+        for cell in cells:
+            secretary = secretaries.get(cell.pk)
+            if secretary is None:
+                continue
+            for month in range(1, 13):
+                if cell.code not in ALWAYS_MEET and self.rng.random() > 0.93:
+                    continue
+                self._plan(
+                    cell, month, by_cell.get(cell.pk, []), changes, secretary, takers[cell.pk]
+                )
+        self._write()
+        return len(self.plans)
+
+    def _ensure_users(self, cells, by_cell, secretaries):
+        """Each cell's secretary and a minute-taker get accounts, as in a live district."""
+        User = get_user_model()
+        takers, new_users, links = {}, [], []
+        for cell in cells:
+            secretary = secretaries.get(cell.pk)
+            if secretary is None:
+                continue
+            officials = [
+                m for m in by_cell.get(cell.pk, [])
+                if m.status == MemberStatus.OFFICIAL and m.pk != secretary.pk
+            ]  # fmt: skip
+            linked = [m for m in officials if m.user_id]
+            taker = linked[0] if linked else (officials[0] if officials else None)
+            takers[cell.pk] = taker
+            base = cell.code.lower()
+            for member, suffix, kind in (
+                (secretary, "bithu", RoleKind.SECRETARY),
+                (taker, "thuky", RoleKind.MEMBER),
+            ):
+                if member is None or member.user_id:
+                    continue
+                *first, last = member.full_name.split(" ")
+                user = User(username=f"{base}.{suffix}", password=self.password,
+                            first_name=" ".join(first), last_name=last)  # fmt: skip
+                new_users.append(user)
+                links.append((member, user, cell, kind))
+        User.objects.bulk_create(new_users, batch_size=500)
+        for member, user, _cell, _kind in links:
+            member.user = user
+        Member.objects.bulk_update([m for m, *_ in links], ["user"], batch_size=500)
+        Role.objects.bulk_create(
+            [Role(user=u, organisation=c, kind=k) for _m, u, c, k in links], batch_size=500
+        )
+        return takers
+
+    def _plan(self, cell, month, members, changes, secretary, taker):
+        rng = self.rng
+        village = cell.cell_type in (CellType.VILLAGE, CellType.RESIDENTIAL)
+        day = datetime.date(YEAR, month, rng.choice([3, 4, 5, 6, 7, 8]))
+        start = _aware(day, 19, 30) if village else _aware(day, 14, 0)
+        meeting = Meeting(
+            cell=cell, kind=MeetingKind.REGULAR, planned_at=start, period=day.replace(day=1),
+            place="Nhà văn hóa thôn" if village else "Phòng họp cơ quan",
+            state=MeetingState.SIGNED, opened_at=start,
+            closed_at=start + datetime.timedelta(minutes=rng.choice([95, 105, 120, 130])),
+            chair=secretary, minute_taker=taker,
+            conclusion=f"Chi bộ thống nhất nghị quyết sinh hoạt tháng {month:02d}/{YEAR}: "
+            "tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị của đơn vị, giữ vững an ninh "
+            "trật tự, chăm lo đời sống nhân dân.",
+        )  # fmt: skip
+        agenda = [
+            Row(meeting=meeting, pk=None, position=n, section=section, title=title,
+                content=CONTENT[section].format(m=f"{month:02d}", y=YEAR, n=month % 12 + 1))
+            for n, (section, title) in enumerate(self._agenda_for(cell), start=1)
+        ]  # fmt: skip
+        directives = [Directive(meeting=meeting, reference=ref, title=title)
+                      for ref, title in rng.sample(DIRECTIVES, rng.choice([0, 1, 1, 2]))]  # fmt: skip
+        attendance = []
+        for member in members:
+            if member.admitted_on > day:
+                continue
+            status = _status_on(changes.get(member.pk, []), day, member)
+            if status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.STRUCK_OFF,
+                          MemberStatus.EXPELLED, MemberStatus.DECEASED):  # fmt: skip
+                continue
+            presence, reason = Presence.PRESENT, ""
+            if status == MemberStatus.TEMPORARILY_AWAY:
+                presence = Presence.AWAY
+            elif status == MemberStatus.EXEMPTED:
+                presence = Presence.PRESENT if rng.random() < 0.2 else Presence.EXEMPTED
+            elif member not in (secretary, taker) and rng.random() < 0.08:
+                if rng.random() < 0.85:
+                    presence, reason = Presence.ABSENT_WITH_REASON, rng.choice(ABSENCE_REASONS)
+                else:
+                    presence = Presence.ABSENT_WITHOUT_REASON
+            attendance.append(Row(
+                meeting=meeting, member=member, status_on_day=status, hosted=False,
+                official_on_day=bool(member.official_on and member.official_on <= day),
+                presence=presence, reason=reason,
+                late=presence == Presence.PRESENT and rng.random() < 0.03,
+            ))  # fmt: skip
+        guests = []
+        if rng.random() < 0.3:
+            guests.append(Guest(meeting=meeting, name="Hoàng Văn Thắng",
+                                position="Đảng ủy viên", unit=f"Đảng ủy {cell.parent.name.removeprefix('Đảng bộ ')}"))  # fmt: skip
+        present = [a.member for a in attendance if a.presence == Presence.PRESENT]
+        discussion = next(i for i in agenda if i.section == "discussion")
+        opinions = [
+            Row(meeting=meeting, item=discussion, speaker_member=speaker, text=text, pk=None,
+                speaker_name=speaker.full_name)
+            for speaker, text in zip(rng.sample(present, min(2, len(present))),
+                                     rng.sample(OPINIONS, 2), strict=False)
+        ]  # fmt: skip
+        totals = counting.totals(attendance)
+        against = 1 if totals.voters_present > 8 and rng.random() < 0.2 else 0
+        votes_for = totals.voters_present - against
+        vote = Vote(meeting=meeting, kind=VoteKind.RESOLUTION, subject="Thông qua nghị quyết sinh hoạt chi bộ",
+                    votes_for=votes_for, votes_against=against, votes_abstain=0, base=totals.base,
+                    passed=counting.passes(VoteKind.RESOLUTION, votes_for, totals.base))  # fmt: skip
+        parts = {"agenda": agenda, "directives": directives, "attendance": attendance,
+                 "guests": guests, "opinions": opinions, "votes": [vote]}  # fmt: skip
+        digest = content_hash(meeting, parts)
+        signed_at = meeting.closed_at + datetime.timedelta(minutes=rng.choice([5, 15, 60, 1440]))
+        signatures = [
+            Signature(meeting=meeting, role=SignerRole.MINUTE_TAKER, member=taker, user=taker.user,
+                      signer_name=taker.full_name, signer_position="Đảng viên",
+                      signed_at=signed_at, content_hash=digest),
+            Signature(meeting=meeting, role=SignerRole.CHAIR, member=secretary, user=secretary.user,
+                      signer_name=secretary.full_name, signer_position=str(PositionRole.SECRETARY.label),
+                      signed_at=signed_at + datetime.timedelta(minutes=2), content_hash=digest),
+        ]  # fmt: skip
+        committee = CommitteeSession(
+            meeting=meeting, held_on=day - datetime.timedelta(days=3),
+            agreed_content="Thống nhất nội dung, chương trình, thời gian, địa điểm sinh hoạt; dự thảo nghị quyết.",
+            assignments="Đồng chí Bí thư chuẩn bị báo cáo; đồng chí Phó Bí thư chuẩn bị dự thảo nghị quyết.",
+        )  # fmt: skip
+        tasks = [
+            Task(meeting=meeting, assignee=rng.choice(present), description=rng.choice(TASKS),
+                 due_on=(day.replace(day=28) + datetime.timedelta(days=10)),
+                 status=TaskStatus.DONE if month < 11 or rng.random() < 0.5 else TaskStatus.IN_PROGRESS)
+            for _n in range(rng.choice([1, 2]))
+        ] if present else []  # fmt: skip
+        disseminations = [
+            Dissemination(meeting=meeting, audience="Ban công tác Mặt trận và nhân dân trong thôn",
+                          on=day + datetime.timedelta(days=rng.randint(3, 12)), method="Họp thôn")
+        ] if village else []  # fmt: skip
+        self.plans.append({
+            "meeting": meeting, "agenda": agenda, "directives": directives, "attendance": attendance,
+            "guests": guests, "opinions": opinions, "votes": [vote], "signatures": signatures,
+            "committee": committee, "tasks": tasks, "disseminations": disseminations,
+        })  # fmt: skip
+
+    def _agenda_for(self, cell):
+        key = cell.cell_type == CellType.VILLAGE
+        if key not in self._agendas:
+            self._agendas[key] = [(section, str(title)) for section, title in standard_agenda(cell)]
+        return self._agendas[key]
+
+    def _write(self):
+        Meeting.objects.bulk_create([p["meeting"] for p in self.plans], batch_size=1000)
+        # The two big tables go in as plain rows: the ORM's per-object cost is most of the time.
+        _insert(AgendaItem, ["meeting_id", "position", "section", "title", "content"],
+                [(r.meeting.pk, r.position, r.section, r.title, r.content)
+                 for plan in self.plans for r in plan["agenda"]])  # fmt: skip
+        _insert(Attendance, ["meeting_id", "member_id", "status_on_day", "official_on_day",
+                             "hosted", "presence", "reason", "late"],
+                [(r.meeting.pk, r.member.pk, r.status_on_day, r.official_on_day, False,
+                  r.presence, r.reason, r.late)
+                 for plan in self.plans for r in plan["attendance"]])  # fmt: skip
+        discussion = dict(
+            AgendaItem.objects.filter(
+                meeting__in=[p["meeting"] for p in self.plans], section="discussion"
+            ).values_list("meeting_id", "pk")
+        )
+        Opinion.objects.bulk_create(
+            [Opinion(meeting_id=o.meeting.pk, item_id=discussion[o.meeting.pk],
+                     speaker_member=o.speaker_member, text=o.text)
+             for plan in self.plans for o in plan["opinions"]],
+            batch_size=2000,
+        )  # fmt: skip
+        for key, model in (("directives", Directive), ("guests", Guest), ("votes", Vote),
+                           ("signatures", Signature), ("tasks", Task),
+                           ("disseminations", Dissemination)):  # fmt: skip
+            rows = [row for plan in self.plans for row in plan[key]]
+            for row in rows:
+                row.meeting_id = row.meeting.pk
+            model.objects.bulk_create(rows, batch_size=2000)
+        sessions = [plan["committee"] for plan in self.plans]
+        for session in sessions:
+            session.meeting_id = session.meeting.pk
+        CommitteeSession.objects.bulk_create(sessions, batch_size=1000)
+        through = CommitteeSession.attendees.through
+        through.objects.bulk_create(
+            [through(committeesession_id=plan["committee"].pk, member_id=plan["meeting"].chair_id)
+             for plan in self.plans],
+            batch_size=2000,
+        )  # fmt: skip
+
+
+class Row(SimpleNamespace):
+    """A row built for the demo before it is written, readable like a model instance."""
+
+
+def _insert(model, columns, rows, batch=5000):
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + batch]
+            )
+
+
+def load_meeting_history(district_code="VX"):
+    """Add the year of meetings to a demo district unless it has meetings already."""
+    district = Organisation.objects.filter(code=district_code).first()
+    if district is None or Meeting.objects.filter(cell__path__startswith=district.path).exists():
+        return 0
+    return MeetingHistory(district).load()
