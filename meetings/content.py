@@ -18,8 +18,26 @@ def _order(row):
     return row.pk or 0
 
 
+MINUTES_PREFETCH = [
+    "agenda",
+    "directives",
+    "attendance__member",
+    "guests",
+    "opinions__speaker_member",
+    "opinions__speaker_guest",
+    "opinions__item",
+    "votes",
+    "signatures",
+]
+
+
 def load_parts(meeting):
-    """The rows that make up the minutes, read from the database."""
+    """The rows that make up the minutes, read from the database (or the prefetch cache)."""
+    if "agenda" in getattr(meeting, "_prefetched_objects_cache", {}):
+        return {
+            name: list(getattr(meeting, name).all())
+            for name in ("agenda", "directives", "attendance", "guests", "opinions", "votes")
+        }
     return {
         "agenda": list(meeting.agenda.all()),
         "directives": list(meeting.directives.all()),

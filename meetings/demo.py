@@ -322,14 +322,17 @@ class Row(SimpleNamespace):
     """A row built for the demo before it is written, readable like a model instance."""
 
 
-def _insert(model, columns, rows, batch=5000):
+def _insert(model, columns, rows, batch=1000):
+    """Multi-row INSERTs: one statement per `batch` rows, on SQLite and PostgreSQL alike."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + batch]
+            chunk = rows[start : start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}",
+                [value for row in chunk for value in row],
             )
 
 

@@ -201,9 +201,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             committee=getattr(meeting, "committee", None),
             steps=workflow.next_steps(meeting),
             previous_tasks=selectors.previous_tasks(meeting),
-            audit=member_selectors.audit_for("meetings.meeting", meeting.pk).select_related(None)[
-                :50
-            ],
+            audit=member_selectors.audit_for("meetings.meeting", meeting.pk)[:50],
             can_sign=self._can_sign(meeting),
             editable=workflow.is_editable(meeting),
             minutes_open=workflow.minutes_editable(meeting),

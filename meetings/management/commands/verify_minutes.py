@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from meetings.content import verify
+from meetings.content import MINUTES_PREFETCH, verify
 from meetings.enums import MeetingState
 from meetings.models import Meeting
 from members.models import Organisation
@@ -20,7 +20,11 @@ class Command(BaseCommand):
             if found.count() != 1:
                 raise CommandError(f"Không tìm thấy đúng một tổ chức “{org}”.")
             meetings = meetings.filter(cell__path__startswith=found.get().path)
-        meetings = meetings.select_related("cell", "chair", "minute_taker").order_by("pk")
+        meetings = (
+            meetings.select_related("cell", "chair", "minute_taker")
+            .prefetch_related(*MINUTES_PREFETCH)
+            .order_by("pk")
+        )
         bad = []
         checked = 0
         for meeting in meetings.iterator(chunk_size=200):
