@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -193,6 +194,11 @@ class MeetingPart(models.Model):
         if self._meeting_state() == MeetingState.SIGNED:
             raise FrozenError()
         return super().delete(*args, **kwargs)
+
+    def clean(self):
+        # Forms that bypass the services (the admin) get a message instead of an error page.
+        if self.meeting_id and self._meeting_state() == MeetingState.SIGNED:
+            raise ValidationError(FrozenError().args[0])
 
     def _meeting_state(self):
         return Meeting.objects.filter(pk=self.meeting_id).values_list("state", flat=True).first()

@@ -1,3 +1,4 @@
+import calendar
 import datetime
 import json
 
@@ -9,6 +10,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -36,6 +38,15 @@ from members.enums import MemberStatus
 from members.views import OrganisationMixin, _visible_ancestors
 
 MEETINGS_PER_PAGE = 50
+WEEKDAYS = [
+    pgettext_lazy("weekday", "T2"),
+    pgettext_lazy("weekday", "T3"),
+    pgettext_lazy("weekday", "T4"),
+    pgettext_lazy("weekday", "T5"),
+    pgettext_lazy("weekday", "T6"),
+    pgettext_lazy("weekday", "T7"),
+    pgettext_lazy("weekday", "CN"),
+]
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -81,6 +92,9 @@ class MeetingListView(OrganisationMixin, TemplateView):
         if month:
             meetings = meetings.filter(period=month).order_by("planned_at", "id")
         page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(self.request.GET.get("page"))
+        calendar_weeks = None
+        if month and page.paginator.num_pages == 1:
+            calendar_weeks = _calendar(month, page.object_list)
         today = timezone.localdate().replace(day=1)
         shown = month or today
         previous_month = (shown - datetime.timedelta(days=1)).replace(day=1)
@@ -90,6 +104,8 @@ class MeetingListView(OrganisationMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "month": month,
+            "calendar_weeks": calendar_weeks,
+            "weekdays": WEEKDAYS,
             "shown_month": shown,
             "previous_month": previous_month,
             "next_month": next_month,
@@ -98,6 +114,18 @@ class MeetingListView(OrganisationMixin, TemplateView):
             "meetings": page.object_list,
             "query_string": query.urlencode(),
         }
+
+
+def _calendar(month, meetings):
+    """Weeks (Monday first) of (day, meetings that day) for the month grid."""
+    by_day = {}
+    for meeting in meetings:
+        by_day.setdefault(timezone.localtime(meeting.planned_at).date(), []).append(meeting)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    return [
+        [(day, by_day.get(day, []) if day.month == month.month else None) for day in week]
+        for week in weeks
+    ]
 
 
 class MeetingCreateView(OrganisationMixin, FormView):

@@ -162,7 +162,10 @@ def test_votes_over_the_present_officials_are_refused(client, held_meeting, cell
 def test_village_cell_month_calendar_lists_meetings(client, held_meeting, cell_people):
     client.force_login(cell_people["secretary_user"])
     url = reverse("meetings:meeting_list", args=[cell_people["cell"].pk])
-    assert held_meeting.display_title in client.get(url, {"month": "2018-03"}).content.decode()
+    march = client.get(url, {"month": "2018-03"})
+    assert held_meeting.display_title in march.content.decode()
+    grid = [day for week in march.context["calendar_weeks"] for day, found in week if found]
+    assert grid == [datetime.date(2018, 3, 5)]
     assert held_meeting.display_title not in client.get(url, {"month": "2018-04"}).content.decode()
 
 
