@@ -21,10 +21,8 @@ def _order(row):
 MINUTES_PREFETCH = [
     "agenda",
     "directives",
-    "attendance__member",
+    "attendance",
     "guests",
-    "opinions__speaker_member",
-    "opinions__speaker_guest",
     "opinions__item",
     "votes",
     "signatures",
@@ -41,11 +39,9 @@ def load_parts(meeting):
     return {
         "agenda": list(meeting.agenda.all()),
         "directives": list(meeting.directives.all()),
-        "attendance": list(meeting.attendance.select_related("member")),
+        "attendance": list(meeting.attendance.all()),
         "guests": list(meeting.guests.all()),
-        "opinions": list(
-            meeting.opinions.select_related("speaker_member", "speaker_guest", "item")
-        ),
+        "opinions": list(meeting.opinions.select_related("item")),
         "votes": list(meeting.votes.all()),
     }
 
@@ -53,17 +49,17 @@ def load_parts(meeting):
 def canonical_content(meeting, parts=None):
     """The minutes as a plain structure; `parts` may be rows not yet saved (the demo)."""
     parts = parts or load_parts(meeting)
-    attendance = sorted(parts["attendance"], key=lambda a: (a.member.sort_name, a.member.pk))
+    attendance = sorted(parts["attendance"], key=lambda a: a.member_id)
     opinions = sorted(parts["opinions"], key=lambda o: (o.item.position, _order(o)))
     return {
-        "cell": meeting.cell.name,
+        "cell": meeting.cell_name,
         "kind": meeting.kind,
         "title": str(meeting.display_title),
         "place": meeting.place,
         "opened_at": _time(meeting.opened_at),
         "closed_at": _time(meeting.closed_at),
-        "chair": meeting.chair.full_name if meeting.chair_id else None,
-        "minute_taker": meeting.minute_taker.full_name if meeting.minute_taker_id else None,
+        "chair": meeting.chair_name or None,
+        "minute_taker": meeting.minute_taker_name or None,
         "agenda": [
             {"position": i.position, "title": i.title, "content": i.content}
             for i in sorted(parts["agenda"], key=lambda i: (i.position, _order(i)))
@@ -71,8 +67,8 @@ def canonical_content(meeting, parts=None):
         "directives": [[d.reference, d.title] for d in sorted(parts["directives"], key=_order)],
         "attendance": [
             [
-                a.member.full_name,
-                a.member.date_of_birth.isoformat(),
+                a.member_id,
+                a.member_name,
                 a.status_on_day,
                 a.official_on_day,
                 a.hosted,

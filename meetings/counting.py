@@ -93,9 +93,9 @@ def totals(rows):
             t.required += 1
             t.present_required += present
         if row.presence == Presence.ABSENT_WITH_REASON:
-            t.absent_with_reason.append((row.member.full_name, row.reason))
+            t.absent_with_reason.append((row.member_name, row.reason))
         elif row.presence == Presence.ABSENT_WITHOUT_REASON:
-            t.absent_without_reason.append(row.member.full_name)
+            t.absent_without_reason.append(row.member_name)
         t.base += in_base(row)
         t.voters_present += is_voter(row)
     return t

@@ -184,7 +184,8 @@ class MeetingHistory:
             place="Nhà văn hóa thôn" if village else "Phòng họp cơ quan",
             state=MeetingState.SIGNED, opened_at=start,
             closed_at=start + datetime.timedelta(minutes=rng.choice([95, 105, 120, 130])),
-            chair=secretary, minute_taker=taker,
+            chair=secretary, minute_taker=taker, cell_name=cell.name,
+            chair_name=secretary.full_name, minute_taker_name=taker.full_name,
             conclusion=f"Chi bộ thống nhất nghị quyết sinh hoạt tháng {month:02d}/{YEAR}: "
             "tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị của đơn vị, giữ vững an ninh "
             "trật tự, chăm lo đời sống nhân dân.",
@@ -215,7 +216,8 @@ class MeetingHistory:
                 else:
                     presence = Presence.ABSENT_WITHOUT_REASON
             attendance.append(Row(
-                meeting=meeting, member=member, status_on_day=status, hosted=False,
+                meeting=meeting, member=member, member_id=member.pk, member_name=member.full_name,
+                status_on_day=status, hosted=False,
                 official_on_day=bool(member.official_on and member.official_on <= day),
                 presence=presence, reason=reason,
                 late=presence == Presence.PRESENT and rng.random() < 0.03,
@@ -283,10 +285,10 @@ class MeetingHistory:
         _insert(AgendaItem, ["meeting_id", "position", "section", "title", "content"],
                 [(r.meeting.pk, r.position, r.section, r.title, r.content)
                  for plan in self.plans for r in plan["agenda"]])  # fmt: skip
-        _insert(Attendance, ["meeting_id", "member_id", "status_on_day", "official_on_day",
-                             "hosted", "presence", "reason", "late"],
-                [(r.meeting.pk, r.member.pk, r.status_on_day, r.official_on_day, False,
-                  r.presence, r.reason, r.late)
+        _insert(Attendance, ["meeting_id", "member_id", "member_name", "status_on_day",
+                             "official_on_day", "hosted", "presence", "reason", "late"],
+                [(r.meeting.pk, r.member.pk, r.member_name, r.status_on_day, r.official_on_day,
+                  False, r.presence, r.reason, r.late)
                  for plan in self.plans for r in plan["attendance"]])  # fmt: skip
         discussion = dict(
             AgendaItem.objects.filter(
@@ -295,7 +297,7 @@ class MeetingHistory:
         )
         Opinion.objects.bulk_create(
             [Opinion(meeting_id=o.meeting.pk, item_id=discussion[o.meeting.pk],
-                     speaker_member=o.speaker_member, text=o.text)
+                     speaker_member=o.speaker_member, speaker_name=o.speaker_name, text=o.text)
              for plan in self.plans for o in plan["opinions"]],
             batch_size=2000,
         )  # fmt: skip

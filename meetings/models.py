@@ -75,6 +75,11 @@ class Meeting(models.Model):
         _("trạng thái"), max_length=20, choices=MeetingState.choices, default=MeetingState.PLANNED
     )
     state_reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    # Names as the minutes state them, copied when recorded and again on submission:
+    # renaming a member or the cell later must not change signed minutes.
+    cell_name = models.CharField(max_length=200, blank=True)
+    chair_name = models.CharField(max_length=120, blank=True)
+    minute_taker_name = models.CharField(max_length=120, blank=True)
     opened_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     chair = models.ForeignKey(
@@ -262,6 +267,7 @@ class Attendance(MeetingPart):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    member_name = models.CharField(max_length=120)
     status_on_day = models.CharField(max_length=20, choices=MemberStatus.choices)
     official_on_day = models.BooleanField(default=False)
     # A member of another cell attending here temporarily: attends, never counts here.
@@ -273,7 +279,7 @@ class Attendance(MeetingPart):
     class Meta:
         verbose_name = _("điểm danh")
         verbose_name_plural = _("điểm danh")
-        ordering = ["member__sort_name"]
+        ordering = ["member__sort_name", "member_id"]
         constraints = [
             _choices("presence", Presence, "attendance_presence_valid"),
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
@@ -310,6 +316,7 @@ class Opinion(MeetingPart):
     speaker_guest = models.ForeignKey(
         Guest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    speaker_name = models.CharField(_("người phát biểu"), max_length=120)
     text = models.TextField(_("ý kiến"))
 
     class Meta:
@@ -328,8 +335,8 @@ class Opinion(MeetingPart):
         return f"{self.speaker_name}: {self.text[:40]}"
 
     @property
-    def speaker_name(self):
-        return self.speaker_member.full_name if self.speaker_member_id else self.speaker_guest.name
+    def by_guest(self):
+        return self.speaker_guest_id is not None
 
 
 class Vote(MeetingPart):

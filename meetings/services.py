@@ -72,6 +72,8 @@ def _transition(*, meeting, to, actor, reason=""):
         if reasons:
             raise MeetingError(" ".join(reasons))
         before = meeting.state
+        if to == MeetingState.SUBMITTED:
+            _copy_names(meeting)
         meeting.state = to
         meeting.state_reason = reason
         meeting.save(update_fields=["state", "state_reason"])
@@ -84,6 +86,27 @@ def _transition(*, meeting, to, actor, reason=""):
             {"reason": reason} if reason else None,
         )
     return meeting
+
+
+def _copy_names(meeting):
+    """Fix the names the minutes will carry, as they are when the minutes are submitted."""
+    meeting.cell_name = meeting.cell.name
+    meeting.chair_name = meeting.chair.full_name if meeting.chair_id else ""
+    meeting.minute_taker_name = meeting.minute_taker.full_name if meeting.minute_taker_id else ""
+    meeting.save(update_fields=["cell_name", "chair_name", "minute_taker_name"])
+    for row in meeting.attendance.select_related("member"):
+        if row.member_name != row.member.full_name:
+            row.member_name = row.member.full_name
+            row.save(update_fields=["member_name"])
+    for opinion in meeting.opinions.select_related("speaker_member", "speaker_guest"):
+        name = (
+            opinion.speaker_member.full_name
+            if opinion.speaker_member_id
+            else opinion.speaker_guest.name
+        )
+        if opinion.speaker_name != name:
+            opinion.speaker_name = name
+            opinion.save(update_fields=["speaker_name"])
 
 
 def change_state(*, actor, meeting, to, reason=""):
@@ -126,7 +149,8 @@ def plan_meeting(*, actor, cell, kind, planned_at, place, title=""):
     """Plan a meeting with the standard agenda; at most one regular meeting a month."""
     if not cell.is_cell or not cell.is_active:
         raise MeetingError(_("Chỉ chi bộ đang hoạt động mới lập kế hoạch sinh hoạt."))
-    meeting = Meeting(cell=cell, kind=kind, planned_at=planned_at, place=place, title=title)
+    meeting = Meeting(cell=cell, kind=kind, planned_at=planned_at, place=place, title=title,
+                      cell_name=cell.name)  # fmt: skip
     try:
         with transaction.atomic():
             meeting.save()
@@ -270,6 +294,7 @@ def take_attendance(*, actor, meeting, marks, guests):
                 _("Cần ghi lý do vắng của %(name)s.") % {"name": entry.member.full_name}
             )
         row = existing.get(entry.member.pk) or Attendance(meeting=meeting, member=entry.member)
+        row.member_name = entry.member.full_name
         row.status_on_day, row.official_on_day, row.hosted = (
             entry.status_on_day,
             entry.official_on_day,
@@ -336,12 +361,15 @@ def save_minutes(*, actor, meeting, version, data):
                 _("%(role)s %(name)s không có mặt theo điểm danh.") % {"role": role, "name": person}
             )
     meeting.chair, meeting.minute_taker = chair, taker
+    meeting.chair_name = chair.full_name if chair else ""
+    meeting.minute_taker_name = taker.full_name if taker else ""
     meeting.opened_at, meeting.closed_at = opened, closed
     meeting.conclusion = data.get("conclusion", "")
     meeting.version = F("version") + 1
     meeting.save(
-        update_fields=["chair", "minute_taker", "opened_at", "closed_at", "conclusion", "version"]
-    )
+        update_fields=["chair", "minute_taker", "chair_name", "minute_taker_name", "opened_at",
+                       "closed_at", "conclusion", "version"]
+    )  # fmt: skip
     meeting.refresh_from_db(fields=["version"])
     for item in meeting.agenda.all():
         content = data.get("items", {}).get(item.pk)
@@ -378,6 +406,7 @@ def add_opinion(*, actor, meeting, item, text, speaker_member=None, speaker_gues
     if speaker_guest is not None and speaker_guest.meeting_id != meeting.pk:
         raise MeetingError(_("Khách mời không thuộc cuộc họp này."))
     opinion = Opinion.objects.create(
+        speaker_name=speaker_member.full_name if speaker_member else speaker_guest.name,
         meeting=meeting, item=item, text=text.strip(),
         speaker_member=speaker_member, speaker_guest=speaker_guest,
     )  # fmt: skip
@@ -493,7 +522,7 @@ def create_addendum(*, actor, meeting):
         raise MeetingError(_("Chỉ lập biên bản bổ sung cho biên bản đã ký."))
     addendum = Meeting.objects.create(
         cell=meeting.cell, kind=MeetingKind.ADDENDUM, amends=meeting, planned_at=timezone.now(),
-        place=meeting.place,
+        place=meeting.place, cell_name=meeting.cell.name,
         title=_("Biên bản bổ sung cho %(m)s") % {"m": meeting.display_title},
     )  # fmt: skip
     AgendaItem.objects.create(meeting=addendum, position=1, section=AgendaSection.OTHER,

@@ -162,3 +162,28 @@ def test_tasks_continue_after_signing_and_show_at_the_next_meeting(client, submi
     )  # fmt: skip
     page = client.get(april.get_absolute_url()).content.decode()
     assert "Vận động làm đường bê tông" in page and "Đang thực hiện" in page
+
+
+def test_renaming_a_member_or_the_cell_leaves_signed_minutes_as_they_were(
+    client, submitted, cell_people
+):
+    from members import services as member_services
+
+    sign(client, cell_people["taker_user"], submitted)
+    sign(client, cell_people["secretary_user"], submitted)
+    secretary = cell_people["secretary"]
+    data = {f: getattr(secretary, f) for f in ("full_name", "sex", "date_of_birth", "ethnicity",
+            "citizen_id", "phone", "email", "party_card_number", "admitted_on", "official_on")}  # fmt: skip
+    member_services.update_member(actor=None, member=secretary,
+                                  data={**data, "full_name": "Tên Mới Hoàn Toàn"},
+                                  version=secretary.version)  # fmt: skip
+    cell = cell_people["cell"]
+    member_services.update_organisation(actor=None, org=cell, data={"name": "Chi bộ thôn Mới"},
+                                        version=cell.version)  # fmt: skip
+    call_command("verify_minutes")
+    client.force_login(cell_people["secretary_user"])
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert (
+        "Chủ trì: Nguyễn Thị Hương" in page
+        and "Tên Mới Hoàn Toàn" not in page.split("Biên bản")[-1]
+    )
