@@ -49,7 +49,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.full_name
+        return f"{obj.full_name} ({obj.date_of_birth:%Y})"
 
 
 class CommitteeSessionForm(forms.Form):
@@ -115,7 +115,7 @@ class GuestForm(forms.Form):
             self.fields["guest"].queryset = guests
 
 
-GuestFormSet = formset_factory(GuestForm, extra=1, can_delete=True)
+GuestFormSet = formset_factory(GuestForm, extra=2, can_delete=True)
 
 
 class MinutesForm(forms.Form):
@@ -128,7 +128,7 @@ class MinutesForm(forms.Form):
         label=_("Kết luận, nghị quyết"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
 
-    def __init__(self, *args, members, items, **kwargs):
+    def __init__(self, *args, members, items, disabled=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = members
         self.fields["minute_taker"].queryset = members
@@ -140,6 +140,9 @@ class MinutesForm(forms.Form):
                 required=False,
                 initial=item.content,
             )
+        if disabled:
+            for field in self.fields.values():
+                field.disabled = True
 
     def item_fields(self):
         return [self[f"item_{item.pk}"] for item in self.items]
@@ -168,7 +171,13 @@ class OpinionForm(forms.Form):
         self.members = {str(m.pk): m for m in members}
         self.guests = {str(g.pk): g for g in guests}
         self.fields["speaker"].choices = [("", "---------")] + [
-            (_("Đảng viên dự họp"), [(f"m{k}", m.full_name) for k, m in self.members.items()]),
+            (
+                _("Đảng viên dự họp"),
+                [
+                    (f"m{k}", f"{m.full_name} ({m.date_of_birth:%Y})")
+                    for k, m in self.members.items()
+                ],
+            ),
             (_("Khách mời"), [(f"g{k}", g.name) for k, g in self.guests.items()]),
         ]
 

@@ -97,8 +97,8 @@ class MeetingListView(OrganisationMixin, TemplateView):
             calendar_weeks = _calendar(month, page.object_list)
         today = timezone.localdate().replace(day=1)
         shown = month or today
-        previous_month = (shown - datetime.timedelta(days=1)).replace(day=1)
-        next_month = (shown + datetime.timedelta(days=32)).replace(day=1)
+        previous_month = (shown - datetime.timedelta(days=1)).replace(day=1) if month else today
+        next_month = (shown + datetime.timedelta(days=32)).replace(day=1) if month else None
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
@@ -140,12 +140,21 @@ class MeetingCreateView(OrganisationMixin, FormView):
         return org
 
     def get_initial(self):
-        today = timezone.localdate()
-        next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=5)
-        last = self.get_organisation().meetings.order_by("-planned_at").first()
+        cell = self.get_organisation()
+        taken = set(
+            cell.meetings.filter(kind=MeetingKind.REGULAR)
+            .exclude(state=MeetingState.CANCELLED)
+            .values_list("period", flat=True)
+        )
+        # The first month from next month on that has no regular meeting yet.
+        month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        while month in taken:
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        last = cell.meetings.order_by("-planned_at").first()
         return {
             "kind": MeetingKind.REGULAR,
-            "day": next_month,
+            "day": month.replace(day=5),
+            "time": timezone.localtime(last.planned_at).time() if last else datetime.time(8, 0),
             "place": last.place if last else _("Nhà văn hóa"),
         }
 
@@ -204,6 +213,12 @@ class MeetingActionMixin(MeetingMixin):
     """Runs a service; its refusal becomes a form error, success a message and redirect."""
 
     success_message = ""
+    open_states = None  # states in which the form can be saved; None: any
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["locked"] = _locked_message(self.get_meeting(), self.open_states)
+        return context
 
     def run(self, form, action):
         try:
@@ -234,6 +249,13 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             editable=workflow.is_editable(meeting),
             minutes_open=workflow.minutes_editable(meeting),
             opinions_by_item=_group(parts["opinions"], "item_id"),
+            unsaved_drafts=list(
+                MinutesDraft.objects.filter(
+                    meeting=meeting, based_on_version=meeting.version
+                ).select_related("user")
+            )
+            if meeting.state == MeetingState.HELD
+            else [],
         )
         return context
 
@@ -241,7 +263,20 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         member = getattr(self.request.user, "member", None)
         if member is None or meeting.state != MeetingState.SUBMITTED:
             return False
-        return member.pk in (meeting.chair_id, meeting.minute_taker_id)
+        if member.pk not in (meeting.chair_id, meeting.minute_taker_id):
+            return False
+        signed = {s.member_id for s in meeting.signatures.all()}
+        both_roles = meeting.chair_id == meeting.minute_taker_id
+        return member.pk not in signed or both_roles
+
+
+def _locked_message(meeting, open_states):
+    """Why a form cannot be saved in the meeting's present state (None if it can)."""
+    if open_states is None or meeting.state in open_states:
+        return None
+    if meeting.state == MeetingState.SIGNED:
+        return _("Biên bản đã ký: không thể thay đổi cuộc họp này.")
+    return _("Ở trạng thái “%(s)s” không sửa được phần này.") % {"s": meeting.get_state_display()}
 
 
 def _group(rows, attr):
@@ -253,6 +288,7 @@ def _group(rows, attr):
 
 class MeetingUpdateView(MeetingActionMixin, FormView):
     permission = "manage"
+    open_states = (MeetingState.PLANNED, MeetingState.PREPARED, MeetingState.POSTPONED)
     template_name = "meetings/meeting_plan.html"
     form_class = PlanForm
     success_message = ""
@@ -276,6 +312,7 @@ class MeetingUpdateView(MeetingActionMixin, FormView):
 
 class CommitteeSessionView(MeetingActionMixin, FormView):
     permission = "manage"
+    open_states = (MeetingState.PLANNED, MeetingState.PREPARED)
     template_name = "meetings/committee_form.html"
     form_class = CommitteeSessionForm
 
@@ -342,7 +379,11 @@ class AgendaView(MeetingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         agenda, directives = kwargs.pop("formsets", None) or self.formsets()
-        return {**super().get_context_data(**kwargs), "agenda": agenda, "directives": directives}
+        locked = _locked_message(
+            self.get_meeting(), (MeetingState.PLANNED, MeetingState.PREPARED, MeetingState.HELD)
+        )
+        return {**super().get_context_data(**kwargs), "agenda": agenda, "directives": directives,
+                "locked": locked}  # fmt: skip
 
     def post(self, request, *args, **kwargs):
         agenda, directives = self.formsets(request.POST)
@@ -422,6 +463,9 @@ class AttendanceView(MeetingMixin, TemplateView):
             "rows": rows,
             "guest_formset": guests,
             "presence_choices": Presence.choices,
+            "locked": _locked_message(
+                self.get_meeting(), (MeetingState.PREPARED, MeetingState.HELD)
+            ),
         }
 
     def post(self, request, *args, **kwargs):
@@ -463,7 +507,12 @@ class MinutesView(MeetingMixin, FormView):
         meeting = self.get_meeting()
         present = meeting.attendance.filter(presence=Presence.PRESENT).values("member_id")
         members = meeting.cell.members.model.objects.filter(pk__in=present).order_by("sort_name")
-        return {**super().get_form_kwargs(), "members": members, "items": meeting.agenda.all()}
+        return {
+            **super().get_form_kwargs(),
+            "members": members,
+            "items": meeting.agenda.all(),
+            "disabled": not workflow.minutes_editable(meeting),
+        }
 
     def get_draft(self):
         if not hasattr(self, "_draft"):
@@ -495,10 +544,12 @@ class MinutesView(MeetingMixin, FormView):
         meeting = self.get_meeting()
         context = super().get_context_data(**kwargs)
         draft = self.get_draft()
+        outdated = draft is not None and draft.based_on_version != meeting.version
         context.update(
             draft=draft,
-            draft_outdated=draft is not None and draft.based_on_version != meeting.version,
-            draft_data=draft.data if draft else {},
+            draft_outdated=outdated,
+            # An outdated draft is shown to copy from, never put into the form.
+            draft_data=draft.data if draft and not outdated else {},
             minutes_open=workflow.minutes_editable(meeting),
         )
         return context
@@ -562,6 +613,7 @@ class MinutesDraftView(MeetingMixin, View):
 
 class OpinionCreateView(MeetingActionMixin, FormView):
     permission = "minutes"
+    open_states = (MeetingState.HELD,)
     template_name = "meetings/simple_form.html"
     form_class = OpinionForm
 
@@ -594,6 +646,7 @@ class OpinionCreateView(MeetingActionMixin, FormView):
 
 class VoteCreateView(MeetingActionMixin, FormView):
     permission = "minutes"
+    open_states = (MeetingState.HELD,)
     template_name = "meetings/vote_form.html"
     form_class = VoteForm
 
@@ -611,12 +664,24 @@ class VoteCreateView(MeetingActionMixin, FormView):
         return {**super().get_context_data(**kwargs), "totals": totals, "needed": needed}
 
     def form_valid(self, form):
-        return self.run(
+        response = self.run(
             form,
             lambda: services.record_vote(
                 actor=self.request.user, meeting=self.get_meeting(), **form.cleaned_data
             ),
         )
+        data = form.cleaned_data
+        cast = data["votes_for"] + data["votes_against"] + data["votes_abstain"]
+        voters = services.vote_check(self.get_meeting()).voters_present
+        if response.status_code == 302 and cast < voters:
+            messages.warning(
+                self.request,
+                _(
+                    "Đã ghi %(cast)s phiếu trong khi có %(n)s đảng viên được biểu quyết có mặt: hãy kiểm tra lại."
+                )
+                % {"cast": cast, "n": voters},
+            )
+        return response
 
 
 class PartDeleteView(LoginRequiredMixin, TemplateView):
@@ -682,7 +747,13 @@ class MeetingStateView(MeetingActionMixin, FormView):
         return {
             **super().get_context_data(**kwargs),
             "target": target,
+            "action": workflow.action_label(meeting.state, target)
+            if target != MeetingState.SIGNED
+            else target.label,
             "blockers": workflow.reasons_against(meeting, target),
+            "early": target == MeetingState.HELD
+            and meeting.state == MeetingState.PREPARED
+            and meeting.meeting_date > timezone.localdate(),
             "needs_reason": target in workflow.NEEDS_REASON,
         }
 

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from meetings.enums import MeetingState, SignerRole, VoteKind
+from meetings import counting
+from meetings.enums import MeetingState, Presence, SignerRole, VoteKind
 
 S = MeetingState
 
@@ -29,15 +30,58 @@ def _minutes_complete(meeting):
         reasons.append(_("Chủ trì và thư ký phải là hai người khác nhau."))
     if not (meeting.opened_at and meeting.closed_at):
         reasons.append(_("Chưa ghi giờ bắt đầu và kết thúc."))
-    empty = [item.title for item in meeting.agenda.all() if not item.content.strip()]
+    empty = [
+        f"{item.position}. {item.title}"
+        for item in meeting.agenda.all()
+        if not item.content.strip()
+    ]
     if empty:
+        shown = "; ".join(empty[:5]) + (" …" if len(empty) > 5 else "")
         reasons.append(
-            _("Chưa ghi diễn biến các mục: %(items)s.") % {"items": "; ".join(empty[:5])}
+            _("Chưa ghi diễn biến %(n)s mục: %(items)s.") % {"n": len(empty), "items": shown}
         )
     if not meeting.conclusion.strip():
         reasons.append(_("Chưa ghi kết luận, nghị quyết."))
     if not meeting.votes.filter(kind=VoteKind.RESOLUTION).exists():
         reasons.append(_("Chưa ghi kết quả biểu quyết thông qua nghị quyết, kết luận."))
+    return reasons + _consistent_with_attendance(meeting)
+
+
+def _consistent_with_attendance(meeting):
+    """Attendance may be corrected after the fact; what depends on it must still hold."""
+    rows = list(meeting.attendance.all())
+    if not rows:
+        return []
+    present = {row.member_id for row in rows if row.presence == Presence.PRESENT}
+    reasons = []
+    for label, member_id, name in (
+        (_("Chủ trì"), meeting.chair_id, meeting.chair_name),
+        (_("Thư ký"), meeting.minute_taker_id, meeting.minute_taker_name),
+    ):
+        if member_id and member_id not in present:
+            reasons.append(
+                _("%(role)s %(name)s không có mặt theo điểm danh.") % {"role": label, "name": name}
+            )
+    absent_speakers = sorted(
+        {
+            o.speaker_name
+            for o in meeting.opinions.all()
+            if o.speaker_member_id and o.speaker_member_id not in present
+        }
+    )
+    if absent_speakers:
+        reasons.append(
+            _("Ý kiến của người không có mặt theo điểm danh: %(names)s.")
+            % {"names": ", ".join(absent_speakers)}
+        )
+    totals = counting.totals(rows)
+    for vote in meeting.votes.all():
+        cast = vote.votes_for + vote.votes_against + vote.votes_abstain
+        if vote.base != totals.base or cast > totals.voters_present:
+            reasons.append(
+                _("Điểm danh đã thay đổi sau khi ghi biểu quyết “%(s)s”: hãy xóa và ghi lại.")
+                % {"s": vote.subject}
+            )
     return reasons
 
 
@@ -88,12 +132,32 @@ def reasons_against(meeting, to_state):
     return reasons
 
 
+def action_label(from_state, to_state):
+    """What the button for a move says: a verb, not the name of the next state."""
+    labels = {
+        S.PREPARED: _("Xác nhận đã chuẩn bị xong"),
+        S.HELD: _("Mở lại để sửa biên bản")
+        if from_state == S.SUBMITTED
+        else _("Bắt đầu họp, ghi biên bản"),
+        S.SUBMITTED: _("Nộp biên bản để ký"),
+        S.CANCELLED: _("Hủy cuộc họp"),
+        S.POSTPONED: _("Hoãn cuộc họp"),
+        S.PLANNED: _("Lên lịch lại"),
+        S.SIGNED: _("Ký biên bản"),
+    }
+    return labels[to_state]
+
+
+# Forward moves first; cancelling and postponing last.
+_STEP_ORDER = [S.PREPARED, S.HELD, S.SUBMITTED, S.PLANNED, S.POSTPONED, S.CANCELLED]
+
+
 def next_steps(meeting):
-    """Manual moves from the current state, each with the reasons it is still blocked."""
+    """Manual moves from the current state: (state, button label, reasons still blocking)."""
+    targets = [to for (source, to) in MANUAL if source == meeting.state]
     return [
-        (to_state, reasons_against(meeting, to_state))
-        for (from_state, to_state) in sorted(MANUAL)
-        if from_state == meeting.state
+        (to, action_label(meeting.state, to), reasons_against(meeting, to))
+        for to in sorted(targets, key=_STEP_ORDER.index)
     ]
 
 

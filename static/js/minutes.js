@@ -7,6 +7,8 @@
   var form = document.getElementById("minutes-form");
   if (!form) { return; }
   var status = document.getElementById("autosave-status");
+  var statusBottom = document.getElementById("autosave-status-bottom");
+  var closed = false;
   var key = "cellmeet:minutes:" + form.dataset.meeting;
   var version = form.dataset.version;
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
@@ -30,7 +32,10 @@
       if (Object.prototype.hasOwnProperty.call(data, el.name)) { el.value = data[el.name]; }
     });
   }
-  function say(text) { if (status) { status.textContent = text; } }
+  function say(text) {
+    if (status) { status.textContent = text; }
+    if (statusBottom) { statusBottom.textContent = text; }
+  }
   function readLocal() {
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
@@ -47,6 +52,7 @@
     if (local && String(local.version) === String(version) && local.at > serverAt) {
       apply(local.data);
       say(form.dataset.msgRestored);
+      dirty = true; // the server has not seen this yet
     } else {
       var draftNode = document.getElementById("server-draft");
       var server = draftNode ? JSON.parse(draftNode.textContent) : {};
@@ -70,9 +76,15 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: body
     }).then(function (response) {
+      if (response.status === 409) {
+        // The minutes are no longer open (submitted or signed): stop, and say why.
+        closed = true;
+        return response.json().then(function (json) { say(json.message); return null; });
+      }
       if (!response.ok) { throw new Error("not saved"); }
       return response.json();
     }).then(function (json) {
+      if (!json) { return; }
       delay = 4000;
       say(form.dataset.msgSaved + " " + json.saved_at + (json.stale ? form.dataset.msgStale : ""));
     }).catch(function () {
@@ -83,8 +95,10 @@
     });
   }
   function schedule() {
-    if (!timer) { timer = window.setTimeout(push, delay); }
+    if (!timer && !closed) { timer = window.setTimeout(push, delay); }
   }
+  window.addEventListener("online", function () { dirty = true; delay = 1000; schedule(); });
+  if (dirty) { schedule(); }
   form.addEventListener("input", function () {
     dirty = true;
     writeLocal();

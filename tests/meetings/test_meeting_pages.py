@@ -209,5 +209,25 @@ def test_meeting_page_query_count_is_constant(client, cell_people, rows, django_
                           due_on=datetime.date(2018, 4, 1))  # fmt: skip
     client.force_login(p["secretary_user"])
     client.get(reverse("home"))
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(27):
         client.get(meeting.get_absolute_url())
+
+
+def test_an_outdated_draft_is_offered_but_never_put_into_the_form(
+    client, held_meeting, cell_people
+):
+    p = cell_people
+    item = held_meeting.agenda.first()
+    old_version = held_meeting.version
+    MinutesDraft.objects.create(meeting=held_meeting, user=p["secretary_user"],
+                                data={f"item_{item.pk}": "Nháp cũ"}, based_on_version=old_version)  # fmt: skip
+    services.save_minutes(
+        actor=p["taker_user"], meeting=held_meeting, version=old_version,
+        data={"chair": p["secretary"], "minute_taker": p["taker"], "opened_at": None,
+              "closed_at": None, "conclusion": "", "items": {item.pk: "Bản mới đã lưu"}},
+    )  # fmt: skip
+    client.force_login(p["secretary_user"])
+    page = client.get(reverse("meetings:meeting_minutes", args=[held_meeting.pk]))
+    assert page.context["draft_outdated"] and page.context["draft_data"] == {}
+    assert page.context["form"][f"item_{item.pk}"].value() == "Bản mới đã lưu"
+    assert "Nháp cũ" in page.content.decode()  # still there to copy from

@@ -49,7 +49,7 @@ def test_submitting_lists_what_the_minutes_still_lack(held_meeting):
     reasons = workflow.reasons_against(held_meeting, "submitted")
     assert "Chưa chọn người chủ trì." in reasons
     assert "Chưa ghi kết luận, nghị quyết." in reasons
-    assert any(r.startswith("Chưa ghi diễn biến các mục") for r in reasons)
+    assert "Chưa ghi diễn biến 10 mục: 1. Khai mạc" in " ".join(reasons)
     assert "Chưa ghi kết quả biểu quyết thông qua nghị quyết, kết luận." in reasons
 
 
@@ -83,3 +83,16 @@ def test_one_regular_meeting_per_cell_per_month(held_meeting, cell_people):
 def test_village_cells_get_the_village_head_report(held_meeting):
     sections = list(held_meeting.agenda.values_list("section", flat=True))
     assert "village_report" in sections and sections[0] == "opening"
+
+
+def test_attendance_changed_after_the_vote_blocks_submission(held_meeting, cell_people):
+    from meetings.models import Attendance
+
+    meeting = complete_minutes(held_meeting, cell_people)
+    assert workflow.reasons_against(meeting, "submitted") == []
+    chair = Attendance.objects.get(meeting=meeting, member=cell_people["secretary"])
+    chair.presence, chair.reason = "absent_reason", "Ốm"
+    chair.save()
+    reasons = " ".join(workflow.reasons_against(meeting, "submitted"))
+    assert "Chủ trì Nguyễn Thị Hương không có mặt" in reasons
+    assert "Điểm danh đã thay đổi sau khi ghi biểu quyết" in reasons
