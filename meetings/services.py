@@ -29,6 +29,7 @@ from meetings.models import (
 from meetings.selectors import roster
 from members.enums import CellType, MemberStatus
 from members.models import Position
+from members.selectors import ROLE_ORDER
 from members.services import record_audit
 
 
@@ -226,7 +227,7 @@ def committee_members(cell, day):
         for p in Position.objects.filter(cell=cell, started_on__lte=day)
         .exclude(ended_on__lt=day)
         .select_related("member")
-        .order_by("role")
+        .order_by(ROLE_ORDER)
     ]
 
 

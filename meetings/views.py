@@ -32,7 +32,7 @@ from meetings.forms import (
     TaskUpdateForm,
     VoteForm,
 )
-from meetings.models import MinutesDraft, Opinion, Task, Vote
+from meetings.models import Meeting, MinutesDraft, Opinion, Task, Vote
 from members import selectors as member_selectors
 from members.enums import MemberStatus
 from members.views import OrganisationMixin, _visible_ancestors
@@ -524,10 +524,13 @@ class MinutesView(MeetingMixin, FormView):
     def get_initial(self):
         m = self.get_meeting()
         local = timezone.localtime
+        chair, taker = m.chair, m.minute_taker
+        if chair is None and taker is None:
+            chair, taker = self._usual_chair_and_taker(m)
         initial = {
             "version": m.version,
-            "chair": m.chair,
-            "minute_taker": m.minute_taker,
+            "chair": chair,
+            "minute_taker": taker,
             "opened_at": local(m.opened_at).time() if m.opened_at else local(m.planned_at).time(),
             "closed_at": local(m.closed_at).time() if m.closed_at else None,
             "conclusion": m.conclusion,
@@ -539,6 +542,23 @@ class MinutesView(MeetingMixin, FormView):
                 {k: v for k, v in draft.data.items() if isinstance(v, str) and k != "version"}
             )
         return initial
+
+    def _usual_chair_and_taker(self, meeting):
+        """The secretary chairs; the last meeting's minute-taker takes the minutes again."""
+        present = set(
+            meeting.attendance.filter(presence=Presence.PRESENT).values_list("member_id", flat=True)
+        )
+        secretary = services.committee_members(meeting.cell, meeting.meeting_date)
+        chair = next((m for m in secretary if m.pk in present), None)
+        last = (
+            Meeting.objects.filter(cell_id=meeting.cell_id, minute_taker__isnull=False)
+            .exclude(pk=meeting.pk)
+            .order_by("-planned_at")
+            .select_related("minute_taker")
+            .first()
+        )
+        taker = last.minute_taker if last and last.minute_taker_id in present else None
+        return chair, taker
 
     def get_context_data(self, **kwargs):
         meeting = self.get_meeting()

@@ -231,3 +231,9 @@ def test_an_outdated_draft_is_offered_but_never_put_into_the_form(
     assert page.context["draft_outdated"] and page.context["draft_data"] == {}
     assert page.context["form"][f"item_{item.pk}"].value() == "Bản mới đã lưu"
     assert "Nháp cũ" in page.content.decode()  # still there to copy from
+
+
+def test_the_minutes_editor_proposes_the_secretary_as_chair(client, held_meeting, cell_people):
+    client.force_login(cell_people["secretary_user"])
+    form = client.get(reverse("meetings:meeting_minutes", args=[held_meeting.pk])).context["form"]
+    assert form["chair"].value() == cell_people["secretary"].pk
