@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see README).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint format messages check clean
+.PHONY: install run test lint format messages check clean bench-pdf
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,13 @@ CATALOGUES := locale/vi/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 $(CATALOGUES): %.mo: %.po | $(STAMP)
 	$(BIN)/python manage.py compilemessages --locale vi --locale en --ignore '.venv' --verbosity 0
 
-run: install $(CATALOGUES)
+FONTS := var/fonts/NotoSerif-Italic.ttf
+
+# Static instances of the document typeface, cut once from the PyPI font package.
+$(FONTS): | $(STAMP)
+	$(BIN)/python manage.py prepare_fonts
+
+run: install $(CATALOGUES) $(FONTS)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_demo
 	@echo ""
@@ -41,7 +47,7 @@ run: install $(CATALOGUES)
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install $(CATALOGUES)
+test: install $(CATALOGUES) $(FONTS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -60,6 +66,11 @@ messages: install
 		--ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*' --ignore 'scripts/*'
 	$(BIN)/python scripts/fill_source_catalogue.py locale/vi/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --locale vi --locale en --ignore '.venv' --verbosity 0
+
+# Document timings on the demo data (SQLite unless DATABASE_URL is set).
+bench-pdf: install $(FONTS)
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python scripts/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

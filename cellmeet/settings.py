@@ -131,6 +131,12 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Static instances of the document typeface, cut once from the font package.
+CELLMEET_FONT_CACHE = os.environ.get("CELLMEET_FONT_CACHE", str(BASE_DIR / "var" / "fonts"))
+
+# Where printed minutes' QR codes and verification links point.
+CELLMEET_BASE_URL = os.environ.get("CELLMEET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Uploads (member imports): refuse anything larger than this many bytes.
 CELLMEET_MAX_IMPORT_BYTES = int(os.environ.get("CELLMEET_MAX_IMPORT_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -170,5 +176,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # 403s and 404s are expected (scoped access); only server errors are logged.
         "django.request": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -65,3 +65,8 @@ class AgendaSection(models.TextChoices):
     CRITIQUE = "critique", _("Biểu dương, phê bình")
     CONCLUSION = "conclusion", _("Kết luận, biểu quyết")
     OTHER = "other", _("Nội dung khác")
+
+
+class DocumentKind(models.TextChoices):
+    MINUTES = "minutes", _("Biên bản")
+    RESOLUTION = "resolution", _("Nghị quyết")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.enums import (
     AgendaSection,
+    DocumentKind,
     MeetingKind,
     MeetingState,
     Presence,
@@ -465,3 +466,34 @@ class Dissemination(models.Model):
 
     def __str__(self):
         return f"{self.audience} ({self.on})"
+
+
+class MinutesDocument(models.Model):
+    """A signed meeting's PDF, made once and served as stored, with its SHA-256."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    number = models.PositiveIntegerField(_("số"))
+    file = models.FileField(upload_to="minutes/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    code = models.CharField(_("mã xác minh"), max_length=12, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản đã ký")
+        verbose_name_plural = _("văn bản đã ký")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="document_once_per_kind"),
+            _check(Q(kind__in=DocumentKind.values), "document_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.meeting}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise FrozenError(_("Văn bản đã lưu không thể sửa."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenError(_("Văn bản đã lưu không thể xóa."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from meetings import counting, workflow
 from meetings.content import content_hash
+from meetings.documents import issue_documents
 from meetings.enums import AgendaSection, MeetingKind, MeetingState, Presence, SignerRole
 from meetings.models import (
     AgendaItem,
@@ -513,6 +514,7 @@ def sign_minutes(*, meeting, user, password):
                _("%(name)s ký với tư cách %(role)s") % {"name": member, "role": SignerRole(role).label})  # fmt: skip
     if not workflow.reasons_against(meeting, MeetingState.SIGNED):
         meeting = _transition(meeting=meeting, to=MeetingState.SIGNED, actor=user)
+        issue_documents(meeting)
     return meeting
 
 

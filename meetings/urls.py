@@ -33,6 +33,12 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/sign/", views.MeetingSignView.as_view(), name="meeting_sign"),
     path("meetings/<int:pk>/verify/", views.MeetingVerifyView.as_view(), name="meeting_verify"),
+    path("meetings/<int:pk>/minutes.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
+    path(
+        "meetings/<int:pk>/resolution.pdf", views.ResolutionPdfView.as_view(), name="resolution_pdf"
+    ),
+    path("orgs/<int:pk>/minute-book/", views.MinuteBookView.as_view(), name="minute_book"),
+    path("verify/<str:code>/", views.VerifyCodeView.as_view(), name="verify_code"),
     path(
         "meetings/<int:pk>/addendum/", views.AddendumCreateView.as_view(), name="meeting_addendum"
     ),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,15 +14,16 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings import counting, selectors, services, workflow
+from meetings import counting, documents, pdf, selectors, services, workflow
 from meetings.content import verify
-from meetings.enums import MeetingKind, MeetingState, Presence
+from meetings.enums import DocumentKind, MeetingKind, MeetingState, Presence
 from meetings.forms import (
     AgendaFormSet,
     CommitteeSessionForm,
     DirectiveFormSet,
     DisseminationForm,
     GuestFormSet,
+    MinuteBookForm,
     MinutesForm,
     OpinionForm,
     PlanForm,
@@ -32,7 +33,7 @@ from meetings.forms import (
     TaskUpdateForm,
     VoteForm,
 )
-from meetings.models import Meeting, MinutesDraft, Opinion, Task, Vote
+from meetings.models import Meeting, MinutesDocument, MinutesDraft, Opinion, Task, Vote
 from members import selectors as member_selectors
 from members.enums import MemberStatus
 from members.views import OrganisationMixin, _visible_ancestors
@@ -913,3 +914,95 @@ class DisseminationCreateView(MeetingActionMixin, FormView):
                 actor=self.request.user, meeting=self.get_meeting(), **form.cleaned_data
             ),
         )
+
+
+class MeetingPdfView(MeetingMixin, View):
+    """Signed: the stored PDF, byte for byte. Not yet signed: a preview marked DỰ THẢO."""
+
+    kind = DocumentKind.MINUTES
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        name = f"{'bien-ban' if self.kind == DocumentKind.MINUTES else 'nghi-quyet'}-{meeting.cell.code}-{meeting.meeting_date:%Y%m%d}"
+        if meeting.state == MeetingState.SIGNED:
+            document = documents.stored_document(meeting, self.kind)
+            body = documents.read_document(document)
+        else:
+            render = (
+                pdf.render_minutes if self.kind == DocumentKind.MINUTES else pdf.render_resolution
+            )
+            body = render(meeting, draft=True)
+            name += "-du-thao"
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return response
+
+
+class ResolutionPdfView(MeetingPdfView):
+    kind = DocumentKind.RESOLUTION
+
+
+class MinuteBookView(OrganisationMixin, FormView):
+    """Choose a year or a date range; the book downloads as one PDF."""
+
+    template_name = "meetings/minute_book.html"
+    form_class = MinuteBookForm
+
+    def get_organisation(self):
+        org = super().get_organisation()
+        if not org.is_cell:
+            raise Http404
+        return org
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.GET:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get_initial(self):
+        last = (
+            self.get_organisation()
+            .meetings.filter(state=MeetingState.SIGNED)
+            .order_by("-planned_at")
+            .first()
+        )
+        year = timezone.localtime(last.planned_at).year if last else timezone.localdate().year
+        return {"year": year}
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if request.GET.get("download") and form.is_valid():
+            start, end = form.period()
+            body, count = documents.minute_book(self.get_organisation(), start, end)
+            if not count:
+                form.add_error(None, _("Không có biên bản đã ký nào trong khoảng thời gian này."))
+                return self.render_to_response(self.get_context_data(form=form))
+            response = HttpResponse(body, content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="so-bien-ban-{self.get_organisation().code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+            )
+            return response
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class VerifyCodeView(TemplateView):
+    """Public: what the QR code on printed minutes leads to. Shows no personal data."""
+
+    template_name = "meetings/verify_code.html"
+
+    def get_context_data(self, **kwargs):
+        document = get_object_or_404(
+            MinutesDocument.objects.select_related("meeting__cell"),
+            code=self.kwargs["code"].upper(),
+        )
+        meeting = document.meeting
+        content_ok, _current, _signed = verify(meeting)
+        return {
+            **super().get_context_data(**kwargs),
+            "document": document,
+            "meeting": meeting,
+            "content_ok": content_ok,
+            "file_ok": documents.document_intact(document),
+            "signatures": meeting.signatures.all(),
+        }

@@ -71,3 +71,23 @@ def complete_minutes(meeting, people):
     )  # fmt: skip
     meeting.refresh_from_db()
     return meeting
+
+
+def signed_meeting(people, day):
+    """A complete meeting of the cell on `day`, signed by chair and minute-taker."""
+    actor = people["secretary_user"]
+    meeting = services.plan_meeting(actor=actor, cell=people["cell"], kind="regular",
+                                    planned_at=at(day), place="Nhà văn hóa thôn")  # fmt: skip
+    services.record_committee_session(actor=actor, meeting=meeting,
+                                      held_on=day - datetime.timedelta(days=2),
+                                      attendees=[people["secretary"]], agreed_content="Chương trình")  # fmt: skip
+    services.change_state(actor=actor, meeting=meeting, to="prepared")
+    services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[])
+    services.change_state(actor=actor, meeting=meeting, to="held")
+    meeting.refresh_from_db()
+    meeting = complete_minutes(meeting, people)
+    services.change_state(actor=actor, meeting=meeting, to="submitted")
+    services.sign_minutes(meeting=meeting, user=people["taker_user"], password="pw-for-tests-1")
+    services.sign_minutes(meeting=meeting, user=people["secretary_user"], password="pw-for-tests-1")
+    meeting.refresh_from_db()
+    return meeting

@@ -1,0 +1,36 @@
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from meetings.documents import minute_book
+from members.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "In sổ biên bản của mọi chi bộ dưới một tổ chức cho một năm (lưu trữ cuối năm)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help="Tên hoặc mã tổ chức.")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--out", required=True, help="Thư mục ghi các tệp PDF.")
+
+    def handle(self, *args, org, year, out, **options):
+        found = Organisation.objects.filter(Q(code=org) | Q(name=org))
+        if found.count() != 1:
+            raise CommandError(f"Không tìm thấy đúng một tổ chức “{org}”.")
+        root = found.get()
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        written = 0
+        for cell in Organisation.objects.subtree_of(root).cells().order_by("path"):
+            body, count = minute_book(cell, start, end)
+            if not count:
+                continue
+            path = folder / f"so-bien-ban-{cell.code}-{year}.pdf"
+            path.write_bytes(body)
+            written += 1
+            self.stdout.write(f"{path}: {count} biên bản")
+        self.stdout.write(f"Đã in {written} sổ biên bản năm {year}.")
