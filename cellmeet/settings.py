@@ -134,6 +134,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Static instances of the document typeface, cut once from the font package.
 CELLMEET_FONT_CACHE = os.environ.get("CELLMEET_FONT_CACHE", str(BASE_DIR / "var" / "fonts"))
 
+# Optional PAdES signature on stored documents: a PKCS#12 file and its password.
+CELLMEET_PKCS12_PATH = os.environ.get("CELLMEET_PKCS12_PATH", "")
+CELLMEET_PKCS12_PASSWORD = os.environ.get("CELLMEET_PKCS12_PASSWORD", "")
+
 # Where printed minutes' QR codes and verification links point.
 CELLMEET_BASE_URL = os.environ.get("CELLMEET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

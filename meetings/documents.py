@@ -2,7 +2,10 @@
 
 import datetime
 import hashlib
+import io
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -65,7 +68,7 @@ def issue_documents(meeting):
             if kind == DocumentKind.MINUTES
             else (pdf.verification_code(meeting, f"{digest}:{kind}"))
         )
-        body = render(meeting, number=number, code=code, digest=digest)
+        body = pades_sign(render(meeting, number=number, code=code, digest=digest))
         name = default_storage.save(
             f"minutes/{meeting.cell.code}/{meeting.pk}-{kind}.pdf", ContentFile(body)
         )
@@ -84,6 +87,28 @@ def issue_documents(meeting):
         except IntegrityError:  # made by a concurrent request meanwhile
             default_storage.delete(name)
     return made
+
+
+def pades_sign(body):
+    """Add a PAdES signature with the configured PKCS#12 certificate (if any)."""
+    path = settings.CELLMEET_PKCS12_PATH
+    if not path:
+        return body
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = signers.SimpleSigner.load_pkcs12(
+        path, passphrase=settings.CELLMEET_PKCS12_PASSWORD.encode() or None
+    )
+    if signer is None:
+        raise ImproperlyConfigured("CELLMEET_PKCS12_PATH: the certificate could not be read.")
+    metadata = signers.PdfSignatureMetadata(
+        field_name="CellmeetSignature",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason="Biên bản đã được chủ trì và thư ký ký trong cellmeet",
+    )
+    signed = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(body)), metadata, signer=signer)
+    return signed.getvalue()
 
 
 def stored_document(meeting, kind):

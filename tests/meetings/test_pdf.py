@@ -161,3 +161,43 @@ def test_the_minute_book_binds_the_year(client, cell_people, tmp_path):
     assert "Không có biên bản đã ký" in empty.content.decode()
     call_command("print_minute_books", org="X", year=2018, out=str(tmp_path / "books"))
     assert [p.name for p in (tmp_path / "books").iterdir()] == ["so-bien-ban-A-2018.pdf"]
+
+
+def _pkcs12(path, password):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Đảng ủy xã Thanh Thủy (thử)")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    path.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"cellmeet", key, cert, None, BestAvailableEncryption(password)))  # fmt: skip
+
+
+def test_a_configured_certificate_adds_a_pades_signature(settings, tmp_path, cell_people):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    _pkcs12(tmp_path / "cell.p12", b"mat-khau")
+    settings.CELLMEET_PKCS12_PATH = str(tmp_path / "cell.p12")
+    settings.CELLMEET_PKCS12_PASSWORD = "mat-khau"
+    meeting = signed_meeting(cell_people, datetime.date(2018, 6, 5))
+    document = MinutesDocument.objects.get(meeting=meeting, kind="minutes")
+    body = default_storage.open(document.file.name).read()
+    assert hashlib.sha256(body).hexdigest() == document.sha256
+    signature = PdfFileReader(io.BytesIO(body)).embedded_signatures[0]
+    trusted = ValidationContext(trust_roots=[signature.signer_cert])
+    status = validate_pdf_signature(signature, trusted)
+    assert status.intact and status.valid and status.md_algorithm == "sha256"
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in read(body)[0][0]
