@@ -314,12 +314,15 @@ class MeetingUpdateView(MeetingActionMixin, FormView):
 class CommitteeSessionView(MeetingActionMixin, FormView):
     permission = "manage"
     open_states = (MeetingState.PLANNED, MeetingState.PREPARED)
-    template_name = "meetings/committee_form.html"
+    template_name = "meetings/simple_form.html"
     form_class = CommitteeSessionForm
 
     @property
     def success_message(self):
         return _("Đã ghi họp chi ủy chuẩn bị.")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Họp chi ủy chuẩn bị")}
 
     def get_form_kwargs(self):
         meeting = self.get_meeting()

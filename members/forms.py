@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.enums import CellType, MemberStatus, OrgKind, PositionRole
-from members.models import Member, Organisation, age_on
+from members.models import MEMBER_FIELDS, Member, Organisation, age_on
 
 # Dates are typed the way Vietnamese documents write them (dd/mm/yyyy), whatever the
 # browser's own language; a native date picker would show mm/dd/yyyy on an English phone.
@@ -94,20 +94,6 @@ class DissolveForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("Ngày giải thể không thể ở tương lai."))
         return value
-
-
-MEMBER_FIELDS = [
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "ethnicity",
-    "citizen_id",
-    "phone",
-    "email",
-    "party_card_number",
-    "admitted_on",
-    "official_on",
-]
 
 
 class MemberForm(VersionedFormMixin, forms.ModelForm):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.enums import MemberStatus, Sex
-from members.models import Member, MemberStatusChange, Organisation, age_on
+from members.models import MEMBER_FIELDS, Member, MemberStatusChange, Organisation, age_on
 from members.services import record_audit, record_initial_history
 from members.text import fold
 
@@ -36,18 +36,7 @@ COLUMNS = [
 HEADERS = [header for _key, header in COLUMNS]
 HEADER_KEYS = {fold(header): key for key, header in COLUMNS}
 REQUIRED = {"full_name", "sex", "date_of_birth", "admitted_on", "cell_code"}
-DATA_FIELDS = [
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "ethnicity",
-    "citizen_id",
-    "phone",
-    "email",
-    "party_card_number",
-    "admitted_on",
-    "official_on",
-]
+DATA_FIELDS = MEMBER_FIELDS
 MAX_ROWS = 20000
 IMPORTABLE_STATUSES = MemberStatus.on_roll()
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE}

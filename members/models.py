@@ -114,6 +114,21 @@ class Organisation(models.Model):
         return other.path.startswith(self.path)
 
 
+# The fields a person fills in (forms) or a file carries (imports) for a member.
+MEMBER_FIELDS = [
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "citizen_id",
+    "phone",
+    "email",
+    "party_card_number",
+    "admitted_on",
+    "official_on",
+]
+
+
 class MemberQuerySet(models.QuerySet):
     def on_roll(self):
         return self.filter(status__in=MemberStatus.on_roll())
