@@ -1,3 +1,6 @@
+import calendar
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -497,3 +500,67 @@ class MinutesDocument(models.Model):
 
     def delete(self, *args, **kwargs):
         raise FrozenError(_("Văn bản đã lưu không thể xóa."))
+
+
+class RotationSlot(models.Model):
+    """One quarter's host of the rotating model meeting in a group of cells.
+
+    A group is a committee with the cells directly under it (a grassroots committee,
+    or the district committee with its directly subordinate cells).
+    """
+
+    group = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rotation_slots")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"))
+    host = models.ForeignKey(
+        Organisation,
+        verbose_name=_("chi bộ điểm"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_slots",
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="rotation_slots"
+    )
+    manual = models.BooleanField(default=False)
+    postponed = models.BooleanField(default=False)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lịch sinh hoạt chi bộ điểm")
+        verbose_name_plural = _("lịch sinh hoạt chi bộ điểm")
+        ordering = ["group__path", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "year", "quarter"], name="slot_once_per_quarter"
+            ),
+            _check(Q(quarter__gte=1) & Q(quarter__lte=4), "slot_quarter_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.group} Q{self.quarter}/{self.year}: {self.host or '—'}"
+
+    @property
+    def is_held(self):
+        return self.meeting_id is not None and self.meeting.state in (
+            MeetingState.HELD,
+            MeetingState.SUBMITTED,
+            MeetingState.SIGNED,
+        )
+
+    @property
+    def ends_on(self):
+        month = self.quarter * 3
+        return datetime.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    @property
+    def status(self):
+        if self.postponed:
+            return "postponed"
+        if self.is_held:
+            return "held"
+        if self.ends_on < timezone.localdate():
+            return "overdue"
+        return "planned"

@@ -39,6 +39,8 @@ urlpatterns = [
     ),
     path("orgs/<int:pk>/minute-book/", views.MinuteBookView.as_view(), name="minute_book"),
     path("verify/<str:code>/", views.VerifyCodeView.as_view(), name="verify_code"),
+    path("orgs/<int:pk>/rotation/", views.RotationView.as_view(), name="rotation"),
+    path("rotation/<int:pk>/", views.RotationSlotView.as_view(), name="rotation_slot"),
     path(
         "meetings/<int:pk>/addendum/", views.AddendumCreateView.as_view(), name="meeting_addendum"
     ),

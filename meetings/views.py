@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings import counting, documents, pdf, selectors, services, workflow
+from meetings import counting, documents, pdf, rotation_services, selectors, services, workflow
 from meetings.content import verify
 from meetings.enums import DocumentKind, MeetingKind, MeetingState, Presence
 from meetings.forms import (
@@ -33,7 +34,15 @@ from meetings.forms import (
     TaskUpdateForm,
     VoteForm,
 )
-from meetings.models import Meeting, MinutesDocument, MinutesDraft, Opinion, Task, Vote
+from meetings.models import (
+    Meeting,
+    MinutesDocument,
+    MinutesDraft,
+    Opinion,
+    RotationSlot,
+    Task,
+    Vote,
+)
 from members import selectors as member_selectors
 from members.enums import MemberStatus
 from members.views import OrganisationMixin, _visible_ancestors
@@ -1009,3 +1018,98 @@ class VerifyCodeView(TemplateView):
             "file_ok": documents.document_intact(document),
             "signatures": meeting.signatures.all(),
         }
+
+
+class RotationView(OrganisationMixin, TemplateView):
+    """Quarter × group grid of the model meeting's hosts for a year; staff plan it here."""
+
+    template_name = "meetings/rotation.html"
+
+    def get_year(self):
+        try:
+            return int(self.request.GET.get("year") or self.request.POST.get("year"))
+        except (TypeError, ValueError):
+            return timezone.localdate().year
+
+    def get_context_data(self, **kwargs):
+        org = self.get_organisation()
+        year = self.get_year()
+        groups = rotation_services.rotation_groups(org)
+        slots = (
+            RotationSlot.objects.filter(group__in=groups, year=year)
+            .select_related("host", "meeting")
+            .order_by("quarter")
+        )
+        by_group = {}
+        for slot in slots:
+            by_group.setdefault(slot.group_id, {})[slot.quarter] = slot
+        rows = [(g, [by_group.get(g.pk, {}).get(q) for q in range(1, 5)]) for g in groups]
+        return {
+            **super().get_context_data(**kwargs),
+            "year": year,
+            "rows": rows,
+            "planned": bool(by_group),
+        }
+
+    def post(self, request, *args, **kwargs):
+        org = self.get_organisation()
+        if not member_selectors.can_administer(request.user, org):
+            raise PermissionDenied
+        year = self.get_year()
+        rotation_services.plan_rotation(actor=request.user, org=org, year=year)
+        messages.success(request, _("Đã lập lịch sinh hoạt chi bộ điểm năm %(y)s.") % {"y": year})
+        return redirect(f"{request.path}?year={year}")
+
+
+class RotationSlotView(LoginRequiredMixin, TemplateView):
+    """One quarter: postpone it, or swap its host with another quarter of the group."""
+
+    template_name = "meetings/rotation_slot.html"
+
+    def get_slot(self):
+        groups = member_selectors.organisations_for_user(self.request.user)
+        return get_object_or_404(
+            RotationSlot.objects.filter(group__in=groups).select_related(
+                "group", "host", "meeting"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        slot = self.get_slot()
+        others = (
+            RotationSlot.objects.filter(group=slot.group, year__gte=slot.year - 1)
+            .exclude(pk=slot.pk)
+            .select_related("host", "meeting")
+            .order_by("year", "quarter")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "slot": slot,
+            "org": slot.group,
+            "others": [o for o in others if o.status == "planned"],
+            "can_administer": member_selectors.can_administer(self.request.user, slot.group),
+            "error": kwargs.get("error"),
+        }
+
+    def post(self, request, *args, **kwargs):
+        slot = self.get_slot()
+        if not member_selectors.can_administer(request.user, slot.group):
+            raise PermissionDenied
+        reason = request.POST.get("reason", "")[:300]
+        try:
+            if request.POST.get("action") == "postpone":
+                rotation_services.postpone_slot(actor=request.user, slot=slot, reason=reason)
+            else:
+                other = get_object_or_404(
+                    RotationSlot.objects.filter(group=slot.group), pk=request.POST.get("other") or 0
+                )
+                rotation_services.swap_slots(
+                    actor=request.user, first=slot, second=other, reason=reason
+                )
+        except rotation_services.RotationError as exc:
+            return self.render_to_response(self.get_context_data(error=str(exc)))
+        messages.success(request, _("Đã lưu thay đổi lịch."))
+        return redirect(
+            f"{reverse('meetings:rotation', args=[slot.group_id])}?year={slot.year}"
+        )

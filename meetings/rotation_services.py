@@ -1,0 +1,161 @@
+"""Planning and adjusting the rotation of the model meeting (side effects, audited)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import RotationSlot
+from meetings.rotation import Slot, plan, quarter_index, violations, year_quarter
+from members.enums import OrgKind
+from members.models import Organisation
+from members.services import record_audit
+
+
+class RotationError(Exception):
+    """A refused change; the message is for the user, already translated."""
+
+
+def rotation_groups(org):
+    """The groups under `org`: itself if cells sit directly under it, and every committee
+    below it (a committee with no cells yet still has its row)."""
+    committees = list(
+        Organisation.objects.subtree_of(org)
+        .exclude(kind__in=[*OrgKind.cell_kinds(), OrgKind.PARTY_GROUP])
+        .order_by("path")
+    )
+    with_cells = set(
+        Organisation.objects.subtree_of(org).cells().values_list("parent_id", flat=True)
+    )
+    return [c for c in committees if c.pk != org.pk or c.pk in with_cells]
+
+
+def _cells_by_group(groups):
+    cells = {}
+    for cell in (
+        Organisation.objects.filter(parent__in=groups, kind__in=OrgKind.cell_kinds())
+        .order_by("path")
+        .only("pk", "parent_id", "founded_on", "dissolved_on")
+    ):
+        cells.setdefault(cell.parent_id, []).append(cell)
+    return cells
+
+
+def _active_at(cells):
+    def active_at(index):
+        year, quarter = year_quarter(index)
+        start = datetime.date(year, quarter * 3 - 2, 1)
+        return [
+            c.pk
+            for c in cells
+            if (c.founded_on is None or c.founded_on <= start)
+            and (c.dissolved_on is None or c.dissolved_on > start)
+        ]
+
+    return active_at
+
+
+def _as_slot(row, today):
+    fixed = row.manual or row.postponed or row.is_held or row.ends_on < today
+    return Slot(quarter_index(row.year, row.quarter), row.host_id, not row.postponed, fixed)
+
+
+@transaction.atomic
+def plan_rotation(*, actor, org, year, dry_run=False):
+    """Plan the four quarters of `year` for every group under `org`.
+
+    Keeps held, past, postponed and hand-swapped quarters; recomputes the rest by the
+    rule, so running it again changes nothing. Writes slots (unless `dry_run`) and one
+    audit row. Returns [(group, [RotationSlot × 4])].
+    """
+    today = timezone.localdate()
+    groups = rotation_groups(org)
+    cells = _cells_by_group(groups)
+    rows = {}
+    for row in RotationSlot.objects.filter(group__in=groups, year__lte=year).select_related(
+        "meeting"
+    ):
+        rows.setdefault(row.group_id, {})[quarter_index(row.year, row.quarter)] = row
+    indexes = [quarter_index(year, q) for q in range(1, 5)]
+    result, to_create, to_update = [], [], []
+    for group in groups:
+        existing = {i: _as_slot(r, today) for i, r in rows.get(group.pk, {}).items()}
+        planned = plan(indexes, _active_at(cells.get(group.pk, [])), existing)
+        slots = []
+        for index in indexes:
+            row = rows.get(group.pk, {}).get(index)
+            host = planned[index].host
+            if row is None:
+                row = RotationSlot(group=group, year=year, quarter=index % 4 + 1, host_id=host)
+                to_create.append(row)
+            elif row.host_id != host and not existing[index].fixed:
+                row.host_id = host
+                to_update.append(row)
+            slots.append(row)
+        result.append((group, slots))
+    if not dry_run:
+        RotationSlot.objects.bulk_create(to_create)
+        RotationSlot.objects.bulk_update(to_update, ["host"])
+        record_audit(
+            actor=actor, action="rotation.plan", target=org, organisation=org,
+            summary=_("Lập lịch sinh hoạt chi bộ điểm năm %(y)s: %(n)s nhóm, %(c)s quý mới, %(u)s quý đổi")
+            % {"y": year, "n": len(groups), "c": len(to_create), "u": len(to_update)},
+        )  # fmt: skip
+    return result
+
+
+def _group_slots(group):
+    rows = RotationSlot.objects.filter(group=group).select_related("meeting")
+    return {quarter_index(r.year, r.quarter): r for r in rows}
+
+
+@transaction.atomic
+def swap_slots(*, actor, first, second, reason):
+    """Exchange the hosts of two quarters of one group, if the rule still holds."""
+    if first.group_id != second.group_id:
+        raise RotationError(_("Chỉ đổi được hai quý của cùng một đảng bộ."))
+    if not reason.strip():
+        raise RotationError(_("Cần ghi lý do."))
+    today = timezone.localdate()
+    for slot in (first, second):
+        if slot.is_held or slot.ends_on < today:
+            raise RotationError(_("Quý đã qua hoặc đã họp không thể thay đổi."))
+    rows = _group_slots(first.group)
+    slots = {i: _as_slot(r, today) for i, r in rows.items()}
+    a, b = quarter_index(first.year, first.quarter), quarter_index(second.year, second.quarter)
+    slots[a], slots[b] = (
+        Slot(a, second.host_id, slots[a].counts, True),
+        Slot(b, first.host_id, slots[b].counts, True),
+    )
+    cells = _cells_by_group([first.group]).get(first.group_id, [])
+    if violations(slots.values(), _active_at(cells)):
+        raise RotationError(
+            _("Đổi như vậy sẽ có chi bộ làm điểm hai lần trước khi mọi chi bộ đều đã làm điểm.")
+        )
+    first.host_id, second.host_id = second.host_id, first.host_id
+    for slot in (first, second):
+        slot.manual, slot.reason = True, reason
+        slot.save(update_fields=["host", "manual", "reason", "updated_at"])
+    record_audit(
+        actor=actor, action="rotation.swap", target=first.group, organisation=first.group,
+        summary=_("Đổi chi bộ điểm quý %(a)s và quý %(b)s") % {
+            "a": f"{first.quarter}/{first.year}", "b": f"{second.quarter}/{second.year}"},
+        changes={"reason": reason},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def postpone_slot(*, actor, slot, reason):
+    """Postpone a quarter's model meeting: its host is planned again next quarter."""
+    if not reason.strip():
+        raise RotationError(_("Cần ghi lý do."))
+    if slot.is_held:
+        raise RotationError(_("Quý đã họp không thể hoãn."))
+    slot.postponed, slot.reason = True, reason
+    slot.save(update_fields=["postponed", "reason", "updated_at"])
+    record_audit(
+        actor=actor, action="rotation.postpone", target=slot.group, organisation=slot.group,
+        summary=_("Hoãn sinh hoạt chi bộ điểm quý %(q)s") % {"q": f"{slot.quarter}/{slot.year}"},
+        changes={"reason": reason},
+    )  # fmt: skip

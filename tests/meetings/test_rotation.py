@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from meetings import rotation_services, services
+from meetings.models import RotationSlot
+from members.enums import RoleKind
+from tests.factories import CellFactory, MemberFactory, make_user
+from tests.meetings.conftest import at
+
+
+@pytest.fixture
+def staff(tree):
+    return make_user(tree["district"], username="district_clerk")
+
+
+def hosts(org, year):
+    return {
+        (s.group.code, s.quarter): s.host.code if s.host_id else None
+        for s in RotationSlot.objects.filter(
+            group__path__startswith=org.path, year=year
+        ).select_related("group", "host")
+    }
+
+
+def test_a_year_is_planned_per_group_and_replanning_changes_nothing(tree, staff):
+    CellFactory(parent=tree["district"], code="D1", name="Chi bộ Phòng Tư pháp", cell_type="agency",
+                kind="direct_cell")  # fmt: skip
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2018)
+    plan = hosts(tree["district"], 2018)
+    # Groups: the district's direct cells, committee X (A, A2), committee Y (B).
+    assert plan[("X", 1)] == "A" and plan[("X", 2)] == "A2" and plan[("X", 3)] == "A"
+    assert {plan[("Y", q)] for q in range(1, 5)} == {"B"}
+    assert plan[("D", 1)] == "D1"
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2018)
+    assert hosts(tree["district"], 2018) == plan
+    # The cycle runs on into the next year.
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2019)
+    assert hosts(tree["district"], 2019)[("X", 1)] == "A"  # A hosted longest ago (Q3)
+
+
+def test_held_quarters_stay_and_new_cells_join(tree, staff, settings):
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
+    q1 = RotationSlot.objects.get(group=tree["x"], year=2030, quarter=1)
+    meeting = services.plan_meeting(actor=staff, cell=q1.host, kind="model",
+                                    planned_at=at(datetime.date(2030, 2, 5)), place="NVH")  # fmt: skip
+    services.record_committee_session(actor=staff, meeting=meeting, held_on=datetime.date(2030, 2, 1),
+                                      attendees=[], agreed_content="x")  # fmt: skip
+    services.change_state(actor=staff, meeting=meeting, to="prepared")
+    services.change_state(actor=staff, meeting=meeting, to="held")
+    q1.meeting = meeting
+    q1.save()
+    newcomer = CellFactory(parent=tree["x"], code="A3", founded_on=datetime.date(2000, 1, 1))
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
+    plan = hosts(tree["x"], 2030)
+    assert plan[("X", 1)] == q1.host.code  # held: never rewritten
+    # The newcomer joins the cycle: it hosts before A hosts a second time.
+    assert [plan[("X", q)] for q in (2, 3, 4)] == ["A2", newcomer.code, "A"]
+
+
+def test_swaps_that_break_the_rule_are_refused(tree, staff):
+    CellFactory(parent=tree["x"], code="A3", founded_on=datetime.date(2000, 1, 1))
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
+    slots = {s.quarter: s for s in RotationSlot.objects.filter(group=tree["x"], year=2030)}
+    assert [slots[q].host.code for q in range(1, 5)] == ["A", "A2", "A3", "A"]
+    # Swapping Q1 and Q2 would let A host again before A2 has hosted since.
+    with pytest.raises(rotation_services.RotationError, match="hai lần"):
+        rotation_services.swap_slots(actor=staff, first=slots[1], second=slots[2], reason="Mùa vụ")
+    with pytest.raises(rotation_services.RotationError, match="lý do"):
+        rotation_services.swap_slots(actor=staff, first=slots[2], second=slots[3], reason=" ")
+    rotation_services.swap_slots(actor=staff, first=slots[2], second=slots[3], reason="Mùa vụ")
+    assert [hosts(tree["x"], 2030)[("X", q)] for q in range(1, 5)] == ["A", "A3", "A2", "A"]
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
+    assert hosts(tree["x"], 2030)[("X", 2)] == "A3"  # hand-made changes are kept
+
+
+def test_a_postponed_host_comes_back_next_quarter(tree, staff):
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
+    q1 = RotationSlot.objects.get(group=tree["x"], year=2030, quarter=1)
+    rotation_services.postpone_slot(actor=staff, slot=q1, reason="Mưa lũ")
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
+    plan = hosts(tree["x"], 2030)
+    assert plan[("X", 2)] == plan[("X", 1)] == "A"
+
+
+def test_the_grid_page_plans_and_shows_the_year(client, tree, staff, django_assert_max_num_queries):
+    client.force_login(staff)
+    url = reverse("meetings:rotation", args=[tree["district"].pk])
+    assert "Chưa có lịch cho năm này" in client.get(url, {"year": 2031}).content.decode()
+    response = client.post(url, {"year": 2031})
+    assert response.status_code == 302
+    page = client.get(url, {"year": 2031})
+    rows = page.context["rows"]
+    assert [g.code for g, _slots in rows] == ["X", "Y"]
+    assert "Chi bộ thôn Thanh Sơn" in page.content.decode()
+    with django_assert_max_num_queries(12):
+        client.get(url, {"year": 2031})
+
+
+def test_rotation_pages_are_scoped(client, tree, staff):
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2031)
+    slot_y = RotationSlot.objects.get(group=tree["y"], year=2031, quarter=1)
+    client.force_login(make_user(tree["x"], username="staff_x9"))
+    assert client.get(reverse("meetings:rotation", args=[tree["y"].pk])).status_code == 404
+    assert client.get(reverse("meetings:rotation_slot", args=[slot_y.pk])).status_code == 404
+    client.force_login(make_user(tree["y"], RoleKind.OBSERVER, username="observer_y"))
+    assert client.get(reverse("meetings:rotation_slot", args=[slot_y.pk])).status_code == 200
+    assert (
+        client.post(reverse("meetings:rotation", args=[tree["y"].pk]), {"year": 2031}).status_code
+        == 403
+    )
+    client.logout()
+    assert client.get(reverse("meetings:rotation", args=[tree["y"].pk])).status_code == 302
+
+
+def test_plan_rotation_command_prints_and_dry_runs(tree, capsys):
+    MemberFactory(cell=tree["a"])
+    call_command("plan_rotation", org="D", year=2032, dry_run=True)
+    out = capsys.readouterr().out
+    assert "Đảng bộ xã Thanh Thủy: Q1: Chi bộ thôn Thanh Sơn" in out and "Xem trước" in out
+    assert not RotationSlot.objects.exists()
+    call_command("plan_rotation", org="D", year=2032)
+    assert RotationSlot.objects.filter(year=2032).count() == 8
