@@ -33,10 +33,13 @@ from meetings.models import (
     Guest,
     Meeting,
     Opinion,
+    RotationSlot,
     Signature,
     Task,
     Vote,
 )
+from meetings.rotation import plan, quarter_index
+from meetings.rotation_services import rotation_groups
 from meetings.services import standard_agenda
 from members.demo import DEMO_PASSWORD
 from members.enums import CellType, MemberStatus, PositionRole, RoleKind
@@ -124,19 +127,43 @@ class MeetingHistory:
             )
         }
         takers = self._ensure_users(cells, by_cell, secretaries)
+        self.secretaries = secretaries
+        self._plan_rotation(secretaries)
         self.plans = []
         for cell in cells:
             secretary = secretaries.get(cell.pk)
             if secretary is None:
                 continue
             for month in range(1, 13):
-                if cell.code not in ALWAYS_MEET and self.rng.random() > 0.93:
+                hosting = (cell.pk, (month - 1) // 3 + 1) in self.model_hosts and month % 3 == 2
+                if not hosting and cell.code not in ALWAYS_MEET and self.rng.random() > 0.93:
                     continue
                 self._plan(
                     cell, month, by_cell.get(cell.pk, []), changes, secretary, takers[cell.pk]
                 )
         self._write()
         return len(self.plans)
+
+    def _plan_rotation(self, secretaries):
+        """2018's hosts of the model meeting, by the rotation rule, before the meetings."""
+        self.groups = rotation_groups(self.district)
+        self.model_hosts = {}  # (cell id, quarter): group
+        self.group_cells = {}
+        for cell in (
+            Organisation.objects.filter(parent__in=self.groups).cells().active().order_by("path")
+        ):
+            self.group_cells.setdefault(cell.parent_id, []).append(cell)
+        self.slots = {}
+        for group in self.groups:
+            ids = [c.pk for c in self.group_cells.get(group.pk, []) if c.pk in secretaries]
+            indexes = [quarter_index(YEAR, q) for q in range(1, 5)]
+            for index, slot in plan(indexes, lambda _i, ids=ids: ids, {}).items():
+                quarter = index % 4 + 1
+                self.slots[(group.pk, quarter)] = RotationSlot(
+                    group=group, year=YEAR, quarter=quarter, host_id=slot.host
+                )
+                if slot.host is not None:
+                    self.model_hosts[(slot.host, quarter)] = group
 
     def _ensure_users(self, cells, by_cell, secretaries):
         """Each cell's secretary and a minute-taker get accounts, as in a live district."""
@@ -223,6 +250,19 @@ class MeetingHistory:
                 late=presence == Presence.PRESENT and rng.random() < 0.03,
             ))  # fmt: skip
         guests = []
+        quarter = (month - 1) // 3 + 1
+        group = self.model_hosts.get((cell.pk, quarter)) if month % 3 == 2 else None
+        if group is not None:
+            # The model meeting: the committee's other secretaries come to learn.
+            meeting.kind = MeetingKind.MODEL
+            meeting.title = f"Sinh hoạt chi bộ điểm quý {quarter} năm {YEAR}"
+            others = [c for c in self.group_cells.get(group.pk, []) if c.pk != cell.pk]
+            for other in others[:6]:
+                guest = self.secretaries.get(other.pk)
+                if guest is not None:
+                    guests.append(Guest(meeting=meeting, name=guest.full_name,
+                                        position="Bí thư chi bộ", unit=other.name))  # fmt: skip
+            self.slots[(group.pk, quarter)].meeting = meeting
         if rng.random() < 0.3:
             guests.append(Guest(meeting=meeting, name="Hoàng Văn Thắng",
                                 position="Đảng ủy viên", unit=f"Đảng ủy {cell.parent.name.removeprefix('Đảng bộ ')}"))  # fmt: skip
@@ -308,6 +348,9 @@ class MeetingHistory:
             for row in rows:
                 row.meeting_id = row.meeting.pk
             model.objects.bulk_create(rows, batch_size=2000)
+        for slot in self.slots.values():
+            slot.meeting_id = slot.meeting.pk if slot.meeting else None
+        RotationSlot.objects.bulk_create(self.slots.values())
         sessions = [plan["committee"] for plan in self.plans]
         for session in sessions:
             session.meeting_id = session.meeting.pk

@@ -1110,6 +1110,4 @@ class RotationSlotView(LoginRequiredMixin, TemplateView):
         except rotation_services.RotationError as exc:
             return self.render_to_response(self.get_context_data(error=str(exc)))
         messages.success(request, _("Đã lưu thay đổi lịch."))
-        return redirect(
-            f"{reverse('meetings:rotation', args=[slot.group_id])}?year={slot.year}"
-        )
+        return redirect(f"{reverse('meetings:rotation', args=[slot.group_id])}?year={slot.year}")

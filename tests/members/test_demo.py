@@ -63,6 +63,13 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
     held = Meeting.objects.filter(cell__path__startswith=district.path).count()
     assert 0.9 * 475 * 12 < held < 475 * 12  # most cells meet monthly; some months are missed
     call_command("verify_minutes", org="VX-TT")
+    # 2018's rotation: 27 committees and the district's direct cells, four quarters each,
+    # each quarter's model meeting held by its host (the police committee has no cells).
+    from meetings.models import RotationSlot
+
+    slots = RotationSlot.objects.filter(group__path__startswith=district.path, year=2018)
+    assert slots.count() == 28 * 4
+    assert sum(slot.status == "held" for slot in slots.select_related("meeting")) == 27 * 4
 
     before = (Organisation.objects.count(), Member.objects.count(), Role.objects.count())
     call_command("load_demo")
