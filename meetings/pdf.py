@@ -214,6 +214,15 @@ def render_resolution(meeting, **kwargs):
     return _render("meetings/pdf/resolution.html", minutes_context(meeting, **kwargs))
 
 
+def render_rotation(org, year, quarters, rows):
+    """The rotation grid on A4 landscape, for the district's files."""
+    return _render(
+        "meetings/pdf/rotation.html",
+        {"org": org, "year": year, "quarters": quarters, "rows": rows,
+         "printed_on": timezone.localdate()},
+    )  # fmt: skip
+
+
 def render_book(cell, meetings, *, period_label):
     """Every signed minutes in one document: cover, index, continuous page numbers, closing page."""
     # The book prints each minutes' verification code and hash; the QR codes stay on the

@@ -1,5 +1,6 @@
 import calendar
 import datetime
+import io
 import json
 
 from django.contrib import messages
@@ -44,7 +45,7 @@ from meetings.models import (
     Vote,
 )
 from members import selectors as member_selectors
-from members.enums import MemberStatus
+from members.enums import CellType, MemberStatus
 from members.views import OrganisationMixin, _visible_ancestors
 
 MEETINGS_PER_PAGE = 50
@@ -1031,24 +1032,60 @@ class RotationView(OrganisationMixin, TemplateView):
         except (TypeError, ValueError):
             return timezone.localdate().year
 
-    def get_context_data(self, **kwargs):
+    def grid(self):
+        """(groups shown, quarters shown, rows of (group, [slot or None per quarter]))."""
         org = self.get_organisation()
         year = self.get_year()
         groups = rotation_services.rotation_groups(org)
-        slots = (
-            RotationSlot.objects.filter(group__in=groups, year=year)
-            .select_related("host", "meeting")
-            .order_by("quarter")
+        query = self.request.GET
+        quarters = (
+            [int(query["quarter"])]
+            if query.get("quarter") in ("1", "2", "3", "4")
+            else [1, 2, 3, 4]
         )
+        if query.get("group", "").isdigit():
+            groups = [g for g in groups if g.pk == int(query["group"])]
+        slots = RotationSlot.objects.filter(group__in=groups, year=year).select_related(
+            "host", "meeting"
+        )
+        if query.get("cell_type") in CellType.values:
+            slots = slots.filter(host__cell_type=query["cell_type"])
         by_group = {}
         for slot in slots:
             by_group.setdefault(slot.group_id, {})[slot.quarter] = slot
-        rows = [(g, [by_group.get(g.pk, {}).get(q) for q in range(1, 5)]) for g in groups]
+        rows = [(g, [by_group.get(g.pk, {}).get(q) for q in quarters]) for g in groups]
+        return quarters, rows, bool(by_group)
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        if export not in ("xlsx", "pdf"):
+            return super().get(request, *args, **kwargs)
+        org, year = self.get_organisation(), self.get_year()
+        quarters, rows, _planned = self.grid()
+        name = f"diem-luan-phien-{org.code}-{year}"
+        if export == "xlsx":
+            body = rotation_xlsx(rows, quarters, year)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body = pdf.render_rotation(org, year, quarters, rows)
+            content_type = "application/pdf"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        quarters, rows, planned = self.grid()
+        query = self.request.GET.copy()
+        query.pop("export", None)
         return {
             **super().get_context_data(**kwargs),
-            "year": year,
+            "year": self.get_year(),
+            "quarters": quarters,
             "rows": rows,
-            "planned": bool(by_group),
+            "planned": planned,
+            "groups": rotation_services.rotation_groups(self.get_organisation()),
+            "cell_types": CellType.choices,
+            "query_string": query.urlencode(),
         }
 
     def post(self, request, *args, **kwargs):
@@ -1059,6 +1096,37 @@ class RotationView(OrganisationMixin, TemplateView):
         rotation_services.plan_rotation(actor=request.user, org=org, year=year)
         messages.success(request, _("Đã lập lịch sinh hoạt chi bộ điểm năm %(y)s.") % {"y": year})
         return redirect(f"{request.path}?year={year}")
+
+
+STATUS_LABELS = {"held": "Đã họp", "overdue": "Quá hạn", "postponed": "Hoãn", "planned": "Kế hoạch"}
+
+
+def rotation_xlsx(rows, quarters, year):
+    """The grid as a spreadsheet: one row per group, host, date and status per quarter."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"Điểm luân phiên {year}")
+    header = ["Đảng bộ / nhóm"]
+    for q in quarters:
+        header += [f"Quý {q} — chi bộ điểm", f"Quý {q} — ngày", f"Quý {q} — tình trạng"]
+    sheet.append(header)
+    for group, slots in rows:
+        line = [group.name]
+        for slot in slots:
+            if slot is None:
+                line += ["", "", ""]
+                continue
+            day = (
+                timezone.localtime(slot.meeting.planned_at).strftime("%d/%m/%Y")
+                if slot.meeting
+                else ""
+            )
+            line += [slot.host.name if slot.host else "", day, STATUS_LABELS[slot.status]]
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 class RotationSlotView(LoginRequiredMixin, TemplateView):

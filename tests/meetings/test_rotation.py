@@ -123,3 +123,29 @@ def test_plan_rotation_command_prints_and_dry_runs(tree, capsys):
     assert not RotationSlot.objects.exists()
     call_command("plan_rotation", org="D", year=2032)
     assert RotationSlot.objects.filter(year=2032).count() == 8
+
+
+def test_the_grid_filters_and_exports(client, tree, staff):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2031)
+    client.force_login(staff)
+    url = reverse("meetings:rotation", args=[tree["district"].pk])
+    page = client.get(url, {"year": 2031, "quarter": 2, "group": tree["x"].pk})
+    assert page.context["quarters"] == [2]
+    assert [g.code for g, _slots in page.context["rows"]] == ["X"]
+    assert client.get(url, {"year": 2031, "cell_type": "school"}).context["planned"] is False
+    sheet = load_workbook(
+        io.BytesIO(client.get(url, {"year": 2031, "export": "xlsx"}).content)
+    ).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Đảng bộ / nhóm", "Quý 1 — chi bộ điểm")
+    assert rows[1][0] == "Đảng bộ xã Thanh Thủy" and rows[1][1] == "Chi bộ thôn Thanh Sơn"
+    assert rows[1][3] == "Kế hoạch"
+    body = client.get(url, {"year": 2031, "export": "pdf"}).content
+    page_one = PdfReader(io.BytesIO(body)).pages[0]
+    assert "LỊCH SINH HOẠT CHI BỘ ĐIỂM LUÂN PHIÊN NĂM 2031" in page_one.extract_text()
+    assert float(page_one.mediabox.width) > float(page_one.mediabox.height)  # landscape
