@@ -40,6 +40,7 @@ urlpatterns = [
     path("orgs/<int:pk>/minute-book/", views.MinuteBookView.as_view(), name="minute_book"),
     path("verify/<str:code>/", views.VerifyCodeView.as_view(), name="verify_code"),
     path("orgs/<int:pk>/rotation/", views.RotationView.as_view(), name="rotation"),
+    path("orgs/<int:pk>/compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("rotation/<int:pk>/", views.RotationSlotView.as_view(), name="rotation_slot"),
     path(
         "meetings/<int:pk>/addendum/", views.AddendumCreateView.as_view(), name="meeting_addendum"

@@ -16,7 +16,16 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings import counting, documents, pdf, rotation_services, selectors, services, workflow
+from meetings import (
+    compliance,
+    counting,
+    documents,
+    pdf,
+    rotation_services,
+    selectors,
+    services,
+    workflow,
+)
 from meetings.content import verify
 from meetings.enums import DocumentKind, MeetingKind, MeetingState, Presence
 from meetings.forms import (
@@ -1179,3 +1188,40 @@ class RotationSlotView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(error=str(exc)))
         messages.success(request, _("Đã lưu thay đổi lịch."))
         return redirect(f"{reverse('meetings:rotation', args=[slot.group_id])}?year={slot.year}")
+
+
+class ComplianceView(OrganisationMixin, TemplateView):
+    """Did every cell meet, every committee hold its model meeting? With the cells behind
+    every number (choose a committee to see them)."""
+
+    template_name = "meetings/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        org = self.get_organisation()
+        query = self.request.GET
+        today = timezone.localdate()
+        try:
+            year = int(query.get("year") or today.year)
+        except ValueError:
+            year = today.year
+        month = (
+            int(query["month"])
+            if query.get("month", "").isdigit() and 1 <= int(query["month"]) <= 12
+            else None
+        )
+        quarter = int(query["quarter"]) if query.get("quarter") in ("1", "2", "3", "4") else None
+        if not month and not quarter:
+            quarter = (today.month - 1) // 3 + 1
+        data = compliance.dashboard(org, year=year, month=month, quarter=quarter)
+        drill = None
+        if query.get("group", "").isdigit():
+            drill = next((r for r in data["rows"] if r.group.pk == int(query["group"])), None)
+        return {
+            **super().get_context_data(**kwargs),
+            **data,
+            "year": year,
+            "month": month,
+            "selected_quarter": quarter,
+            "drill": drill,
+            "months": range(1, 13),
+        }

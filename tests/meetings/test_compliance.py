@@ -1,0 +1,68 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from meetings import compliance, rotation_services
+from meetings.models import Meeting, RotationSlot
+from members.enums import RoleKind
+from tests.factories import CellFactory, MemberFactory, make_user
+from tests.meetings.conftest import signed_meeting
+
+
+def test_the_numbers_match_independent_counts(client, cell_people, tree):
+    staff = make_user(tree["district"], username="clerk")
+    march, april = datetime.date(2018, 3, 5), datetime.date(2018, 4, 5)
+    signed_meeting(cell_people, march)
+    signed_meeting(cell_people, april)
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2018)
+    q1 = RotationSlot.objects.get(group=tree["x"], year=2018, quarter=1)
+    q1.meeting = Meeting.objects.get(planned_at__month=3)
+    q1.save()
+    data = compliance.dashboard(tree["district"], year=2018, quarter=1)
+    rows = {r.group.code: r for r in data["rows"]}
+    # Cells A and A2 under X, B under Y; only A met, once (March) in Q1.
+    assert (rows["X"].met, rows["X"].cell_months) == (1, 6)
+    assert (rows["Y"].met, rows["Y"].cell_months) == (0, 3)
+    assert rows["X"].model_held is True and rows["Y"].model_held is False
+    meeting = Meeting.objects.get(planned_at__month=3)
+    rows_present = meeting.attendance.filter(presence="present").count()
+    assert (
+        rows["X"].present == rows_present and rows["X"].required == meeting.attendance.count() - 0
+    )
+    assert rows["X"].quality == 1
+    total = data["total"]
+    assert total["met"] == 1 and total["cell_months"] == 9 and total["models_held"] == 1
+    assert total["met_percent"] == round(100 / 9, 1)
+    month = compliance.dashboard(tree["district"], year=2018, month=4)
+    assert {r.group.code: r.met for r in month["rows"]}["X"] == 1
+
+
+def test_overdue_signatures_are_counted(held_meeting, tree):
+    data = compliance.dashboard(tree["district"], year=2018, quarter=1)
+    assert data["total"]["overdue"] == 1
+    assert {r.group.code: r.overdue for r in data["rows"]}["X"] == 1
+
+
+@pytest.mark.parametrize("extra_cells", [1, 3])
+def test_the_dashboard_queries_do_not_grow(client, tree, extra_cells, django_assert_num_queries):
+    for n in range(extra_cells):
+        MemberFactory(cell=CellFactory(parent=tree["y"], code=f"E{extra_cells}{n}"))
+    client.force_login(make_user(tree["district"], RoleKind.OBSERVER, username="obs"))
+    client.get(reverse("home"))
+    url = reverse("meetings:compliance", args=[tree["district"].pk])
+    with django_assert_num_queries(10):
+        page = client.get(url, {"year": 2018, "quarter": 1, "group": tree["y"].pk})
+    assert len(page.context["drill"].cells) == 1 + extra_cells
+
+
+def test_the_dashboard_is_scoped(client, tree):
+    client.force_login(make_user(tree["x"], username="staff_x5"))
+    assert client.get(reverse("meetings:compliance", args=[tree["y"].pk])).status_code == 404
+    page = client.get(
+        reverse("meetings:compliance", args=[tree["x"].pk]), {"year": 2018, "month": 3}
+    )
+    assert (
+        page.status_code == 200
+        and "Chi bộ thôn Thanh Sơn" not in page.content.decode().split("<table")[0]
+    )
