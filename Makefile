@@ -45,7 +45,7 @@ run: install $(CATALOGUES) $(FONTS)
 	@echo "  namieu.bithu    secretary of Chi bộ thôn Nà Miều"
 	@echo "  admin           superuser (Django admin at /admin/)"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	CELLMEET_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install $(CATALOGUES) $(FONTS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -139,7 +139,12 @@ CELLMEET_PKCS12_PATH = os.environ.get("CELLMEET_PKCS12_PATH", "")
 CELLMEET_PKCS12_PASSWORD = os.environ.get("CELLMEET_PKCS12_PASSWORD", "")
 
 # Where printed minutes' QR codes and verification links point.
-CELLMEET_BASE_URL = os.environ.get("CELLMEET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CELLMEET_BASE_URL = os.environ.get("CELLMEET_BASE_URL", "").rstrip("/")
+if not CELLMEET_BASE_URL:
+    if not DEBUG:
+        # Printed on every signed PDF and never regenerated: no silent default in production.
+        raise ImproperlyConfigured("CELLMEET_BASE_URL must be set when DJANGO_DEBUG is off.")
+    CELLMEET_BASE_URL = "http://127.0.0.1:8000"
 
 # Uploads (member imports): refuse anything larger than this many bytes.
 CELLMEET_MAX_IMPORT_BYTES = int(os.environ.get("CELLMEET_MAX_IMPORT_BYTES", 5 * 1024 * 1024))

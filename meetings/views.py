@@ -1004,6 +1004,11 @@ class MinuteBookView(OrganisationMixin, FormView):
             response["Content-Disposition"] = (
                 f'attachment; filename="so-bien-ban-{self.get_organisation().code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
             )
+            token = request.GET.get("token", "")
+            if token.isalnum() and len(token) <= 32:
+                # Tells the waiting page the download has arrived (read by book.js).
+                response.set_cookie("cellmeet_download", token, max_age=120, samesite="Lax",
+                                    secure=request.is_secure())  # fmt: skip
             return response
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -1019,9 +1024,10 @@ class VerifyCodeView(TemplateView):
             code=self.kwargs["code"].upper(),
         )
         meeting = document.meeting
-        content_ok, _current, _signed = verify(meeting)
+        content_ok, _current, signed = verify(meeting)
         return {
             **super().get_context_data(**kwargs),
+            "content_hash": signed[0] if signed else "",
             "document": document,
             "meeting": meeting,
             "content_ok": content_ok,

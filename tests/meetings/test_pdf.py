@@ -55,7 +55,7 @@ def test_the_minutes_read_back_in_vietnamese_with_page_numbers_and_hash(signed, 
     pages, fonts = read(default_storage.open(document.file.name).read())
     text = "\n".join(pages)
     for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BIÊN BẢN", "CHI BỘ THÔN THANH SƠN",
-                     "Sinh hoạt chi bộ tháng 03 năm 2018", "Thanh Thủy, ngày 05 tháng 03 năm 2018",
+                     "Sinh hoạt chi bộ tháng 03 năm 2018", "Thanh Thủy, ngày 05 tháng 3 năm 2018",
                      "Số 01-BB/CB", "THƯ KÝ", "CHỦ TRÌ", cell_people["secretary"].full_name,
                      cell_people["taker"].full_name, document.code):  # fmt: skip
         assert expected in text, expected
@@ -124,8 +124,11 @@ def test_the_fetcher_refuses_anything_but_our_files(url):
 
 def test_the_verification_page_is_public_and_catches_a_changed_file(client, signed):
     document = MinutesDocument.objects.get(meeting=signed, kind="minutes")
-    page = client.get(reverse("meetings:verify_code", args=[document.code])).content.decode()
+    page = client.get(
+        reverse("meetings:verify_code", args=[document.code.lower()])
+    ).content.decode()
     assert "Hợp lệ" in page and "Nguyễn Thị Hương" not in page.split("Người ký")[0]
+    assert signed.signatures.first().content_hash in page  # the hash printed on paper
     with default_storage.open(document.file.name, "wb") as handle:
         handle.write(b"%PDF-1.7 forged")
     page = client.get(reverse("meetings:verify_code", args=[document.code])).content.decode()
@@ -139,8 +142,9 @@ def test_the_minute_book_binds_the_year(client, cell_people, tmp_path):
     client.force_login(cell_people["secretary_user"])
     url = reverse("meetings:minute_book", args=[cell_people["cell"].pk])
     assert "Tạo và tải sổ" in client.get(url).content.decode()
-    response = client.get(url, {"year": 2018, "download": 1})
+    response = client.get(url, {"year": 2018, "download": 1, "token": "abc123"})
     assert response["Content-Type"] == "application/pdf"
+    assert response.cookies["cellmeet_download"].value == "abc123"  # the waiting page stops
     pages, fonts = read(response.content)
     assert "SỔ BIÊN BẢN" in pages[0] and "Năm 2018" in pages[0]
     assert "MỤC LỤC" in pages[1]
