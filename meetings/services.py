@@ -28,7 +28,7 @@ from meetings.models import (
     Vote,
 )
 from meetings.selectors import roster
-from members.enums import CellType, MemberStatus
+from members.enums import CellType, MemberStatus, PositionRole
 from members.models import Position
 from members.selectors import ROLE_ORDER
 from members.services import record_audit
@@ -263,6 +263,28 @@ def save_agenda(*, actor, meeting, items, directives):
     _audit(
         actor, meeting, "agenda", _("Sửa chương trình sinh hoạt (%(n)s mục)") % {"n": len(items)}
     )
+
+
+def model_meeting_guests(meeting):
+    """Who is invited to a model meeting: the secretaries and deputies of the committee's
+    other cells, who come to learn the sequence of steps. Guests never vote."""
+    day = meeting.meeting_date
+    posts = (
+        Position.objects.filter(
+            cell__parent_id=meeting.cell.parent_id,
+            role__in=[PositionRole.SECRETARY, PositionRole.DEPUTY],
+            started_on__lte=day,
+            cell__dissolved_on__isnull=True,
+        )
+        .exclude(cell_id=meeting.cell_id)
+        .exclude(ended_on__lt=day)
+        .select_related("member", "cell")
+        .order_by("cell__path", ROLE_ORDER)
+    )
+    return [
+        {"name": p.member.full_name, "position": p.get_role_display(), "unit": p.cell.name}
+        for p in posts
+    ]
 
 
 def default_presence(entry):

@@ -469,14 +469,12 @@ class AttendanceView(MeetingMixin, TemplateView):
     def guests(self, data=None):
         meeting = self.get_meeting()
         guests = meeting.guests.all()
-        return GuestFormSet(
-            data,
-            prefix="guests",
-            initial=[
-                {"guest": g, "name": g.name, "position": g.position, "unit": g.unit} for g in guests
-            ],
-            form_kwargs={"guests": guests},
-        )
+        initial = [
+            {"guest": g, "name": g.name, "position": g.position, "unit": g.unit} for g in guests
+        ]
+        if not initial and meeting.kind == MeetingKind.MODEL:
+            initial = services.model_meeting_guests(meeting)
+        return GuestFormSet(data, prefix="guests", initial=initial, form_kwargs={"guests": guests})
 
     def get_context_data(self, **kwargs):
         rows = kwargs.pop("rows", None) or self.rows()

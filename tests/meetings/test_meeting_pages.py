@@ -237,3 +237,29 @@ def test_the_minutes_editor_proposes_the_secretary_as_chair(client, held_meeting
     client.force_login(cell_people["secretary_user"])
     form = client.get(reverse("meetings:meeting_minutes", args=[held_meeting.pk])).context["form"]
     assert form["chair"].value() == cell_people["secretary"].pk
+
+
+def test_a_model_meeting_invites_the_other_cells_secretaries(client, tree, cell_people):
+    from members.models import Position
+
+    other = tree["members"]["a2"][0]
+    Position.objects.create(
+        cell=tree["a2"], member=other, role="secretary", started_on="2017-07-01"
+    )
+    Position.objects.create(cell=tree["b"], member=tree["members"]["b"][0], role="secretary",
+                            started_on="2017-07-01")  # fmt: skip
+    p = cell_people
+    meeting = services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="model",
+                                    planned_at=at(datetime.date(2018, 5, 5)), place="NVH")  # fmt: skip
+    services.record_committee_session(actor=p["secretary_user"], meeting=meeting,
+                                      held_on=datetime.date(2018, 5, 1), attendees=[],
+                                      agreed_content="x")  # fmt: skip
+    services.change_state(actor=p["secretary_user"], meeting=meeting, to="prepared")
+    client.force_login(p["secretary_user"])
+    formset = client.get(reverse("meetings:meeting_attendance", args=[meeting.pk])).context[
+        "guest_formset"
+    ]
+    invited = [f.initial for f in formset.forms if f.initial]
+    assert invited == [
+        {"name": other.full_name, "position": "Bí thư", "unit": "Chi bộ thôn Lùng Chang"}
+    ]
