@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from meetings import workflow
@@ -159,7 +159,3 @@ def secretary_overview(user):
             .select_related("cell")
         )
     return {"cells": cells, "to_sign": to_sign}
-
-
-def counts_by_state(meetings):
-    return dict(meetings.values_list("state").annotate(n=Count("id")).order_by())
