@@ -31,13 +31,16 @@ from meetings.models import (
     Directive,
     Dissemination,
     Guest,
+    Lesson,
     Meeting,
     Opinion,
+    Rating,
     RotationSlot,
     Signature,
     Task,
     Vote,
 )
+from meetings.ratings import template_for
 from meetings.rotation import plan, quarter_index
 from meetings.rotation_services import rotation_groups
 from meetings.services import standard_agenda
@@ -82,6 +85,11 @@ TASKS = [
     "Đôn đốc thu nộp đảng phí",
     "Rà soát hộ nghèo, cận nghèo",
     "Chuẩn bị nội dung sinh hoạt chuyên đề quý",
+]
+LESSONS = [
+    "Chi bộ chuẩn bị chu đáo, chi ủy họp trước và phân công cụ thể; chi bộ tôi sẽ học cách dự thảo nghị quyết ngắn gọn, sát thực tế.",
+    "Đồng chí chủ trì điều hành chặt chẽ, gợi mở cho nhiều đảng viên phát biểu; phần đánh giá nhiệm vụ tháng trước có số liệu cụ thể.",
+    "Biên bản ghi đầy đủ ý kiến từng đồng chí; cần học cách phân công nhiệm vụ có thời hạn và người chịu trách nhiệm.",
 ]
 ABSENCE_REASONS = ["Ốm", "Đi công tác", "Đi viện chăm người nhà", "Việc gia đình", "Đi làm ăn xa"]
 
@@ -130,6 +138,7 @@ class MeetingHistory:
         self.secretaries = secretaries
         self._plan_rotation(secretaries)
         self.plans = []
+        self.rated = []
         for cell in cells:
             secretary = secretaries.get(cell.pk)
             if secretary is None:
@@ -263,6 +272,7 @@ class MeetingHistory:
                     guests.append(Guest(meeting=meeting, name=guest.full_name,
                                         position="Bí thư chi bộ", unit=other.name))  # fmt: skip
             self.slots[(group.pk, quarter)].meeting = meeting
+            self.rated.append((meeting, secretary, others))
         if rng.random() < 0.3:
             guests.append(Guest(meeting=meeting, name="Hoàng Văn Thắng",
                                 position="Đảng ủy viên", unit=f"Đảng ủy {cell.parent.name.removeprefix('Đảng bộ ')}"))  # fmt: skip
@@ -313,6 +323,31 @@ class MeetingHistory:
             "committee": committee, "tasks": tasks, "disseminations": disseminations,
         })  # fmt: skip
 
+    def _rate_model_meetings(self):
+        """The host rates itself, the district rates every model meeting, a guest writes
+        what they learned."""
+        template = template_for(self.district)
+        superior = get_user_model().objects.filter(username="district").first()
+        rows, lessons = [], []
+        for meeting, secretary, others in self.rated:
+            for role, user in (("host", secretary.user), ("superior", superior)):
+                if user is None:
+                    continue
+                scores = {
+                    c["key"]: max(0, c["points"] - self.rng.randint(0, max(1, c["points"] // 4)))
+                    for c in template.criteria
+                }  # fmt: skip
+                total = sum(scores.values())
+                rows.append(Rating(meeting_id=meeting.pk, template=template, role=role,
+                                   scores=scores, total=total, band=template.band_for(total),
+                                   rated_by=user, rater_name=user.get_full_name() or user.username))  # fmt: skip
+            guest = next((self.secretaries[o.pk] for o in others if o.pk in self.secretaries), None)
+            if guest is not None and guest.user_id:
+                lessons.append(Lesson(meeting_id=meeting.pk, author_id=guest.user_id,
+                                      author_name=guest.full_name, text=self.rng.choice(LESSONS)))  # fmt: skip
+        Rating.objects.bulk_create(rows)
+        Lesson.objects.bulk_create(lessons)
+
     def _agenda_for(self, cell):
         key = cell.cell_type == CellType.VILLAGE
         if key not in self._agendas:
@@ -351,6 +386,7 @@ class MeetingHistory:
         for slot in self.slots.values():
             slot.meeting_id = slot.meeting.pk if slot.meeting else None
         RotationSlot.objects.bulk_create(self.slots.values())
+        self._rate_model_meetings()
         sessions = [plan["committee"] for plan in self.plans]
         for session in sessions:
             session.meeting_id = session.meeting.pk

@@ -70,3 +70,13 @@ class AgendaSection(models.TextChoices):
 class DocumentKind(models.TextChoices):
     MINUTES = "minutes", _("Biên bản")
     RESOLUTION = "resolution", _("Nghị quyết")
+
+
+class RatingKind(models.TextChoices):
+    CHECKLIST = "checklist", _("Danh mục tiêu chí (đạt / chưa đạt)")
+    POINTS = "points", _("Chấm điểm")
+
+
+class RaterRole(models.TextChoices):
+    HOST = "host", _("Chi bộ tự đánh giá")
+    SUPERIOR = "superior", _("Cấp ủy cấp trên đánh giá")

@@ -264,3 +264,28 @@ class MinuteBookForm(forms.Form):
             return data["start"], data["end"]
         year = data["year"]
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+class RatingForm(forms.Form):
+    """One field per criterion of the template: a tick for a checklist, points otherwise."""
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        for criterion in template.criteria:
+            if template.kind == "checklist":
+                field = forms.BooleanField(label=criterion["label"], required=False)
+            else:
+                field = forms.IntegerField(
+                    label=f"{criterion['label']} (0–{criterion['points']})",
+                    min_value=0,
+                    max_value=criterion["points"],
+                )
+            self.fields[criterion["key"]] = field
+
+    def scores(self):
+        return {key: int(value) for key, value in self.cleaned_data.items()}
+
+
+class LessonForm(forms.Form):
+    text = forms.CharField(label=_("Bài học kinh nghiệm"), widget=TEXTAREA, max_length=4000)

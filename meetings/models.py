@@ -15,6 +15,8 @@ from meetings.enums import (
     MeetingKind,
     MeetingState,
     Presence,
+    RaterRole,
+    RatingKind,
     SignerRole,
     TaskStatus,
     VoteKind,
@@ -564,3 +566,86 @@ class RotationSlot(models.Model):
         if self.ends_on < timezone.localdate():
             return "overdue"
         return "planned"
+
+
+class RatingTemplate(models.Model):
+    """A way of rating model meetings: criteria with points, and bands. Data, versioned;
+    chosen per organisation (the nearest one above a cell wins; none means everywhere)."""
+
+    code = models.SlugField(max_length=40)
+    version = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(max_length=20, choices=RatingKind.choices)
+    criteria = models.JSONField()  # [{"key": …, "label": …, "points": n}]
+    bands = models.JSONField()  # [{"min": n, "label": …}], highest first
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mẫu đánh giá")
+        verbose_name_plural = _("mẫu đánh giá")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="rating_template_version"),
+            _choices("kind", RatingKind, "rating_template_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def max_total(self):
+        return sum(c["points"] for c in self.criteria)
+
+    def band_for(self, total):
+        for band in sorted(self.bands, key=lambda b: -b["min"]):
+            if total >= band["min"]:
+                return band["label"]
+        return ""
+
+
+class Rating(models.Model):
+    """A model meeting rated by the host cell itself or by the committee above."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ratings")
+    template = models.ForeignKey(RatingTemplate, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=RaterRole.choices)
+    scores = models.JSONField()
+    total = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=60)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rater_name = models.CharField(max_length=150)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "role"], name="rating_once_per_role"),
+            _choices("role", RaterRole, "rating_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.total} ({self.band})"
+
+
+class Lesson(models.Model):
+    """What an observer of a model meeting learned, in their words."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="lessons")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=150)
+    text = models.TextField(_("bài học kinh nghiệm"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bài học kinh nghiệm")
+        verbose_name_plural = _("bài học kinh nghiệm")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.text[:40]}"

@@ -47,6 +47,8 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
     path("tasks/<int:pk>/", views.TaskUpdateView.as_view(), name="task_update"),
+    path("meetings/<int:pk>/rating/<str:role>/", views.RatingView.as_view(), name="meeting_rating"),
+    path("meetings/<int:pk>/lessons/new/", views.LessonCreateView.as_view(), name="lesson_create"),
     path(
         "meetings/<int:pk>/disseminations/new/",
         views.DisseminationCreateView.as_view(),

@@ -21,23 +21,26 @@ from meetings import (
     counting,
     documents,
     pdf,
+    ratings,
     rotation_services,
     selectors,
     services,
     workflow,
 )
 from meetings.content import verify
-from meetings.enums import DocumentKind, MeetingKind, MeetingState, Presence
+from meetings.enums import DocumentKind, MeetingKind, MeetingState, Presence, RaterRole
 from meetings.forms import (
     AgendaFormSet,
     CommitteeSessionForm,
     DirectiveFormSet,
     DisseminationForm,
     GuestFormSet,
+    LessonForm,
     MinuteBookForm,
     MinutesForm,
     OpinionForm,
     PlanForm,
+    RatingForm,
     SignForm,
     StateChangeForm,
     TaskForm,
@@ -269,6 +272,16 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             editable=workflow.is_editable(meeting),
             minutes_open=workflow.minutes_editable(meeting),
             opinions_by_item=_group(parts["opinions"], "item_id"),
+            ratings=list(meeting.ratings.select_related("template"))
+            if meeting.kind == MeetingKind.MODEL
+            else [],
+            lessons=list(meeting.lessons.all()) if meeting.kind == MeetingKind.MODEL else [],
+            can_rate={
+                role: ratings.can_rate(self.request.user, meeting, role)
+                for role in RaterRole.values
+            }
+            if meeting.kind == MeetingKind.MODEL and meeting.state in ratings.RATABLE
+            else {},
             unsaved_drafts=list(
                 MinutesDraft.objects.filter(
                     meeting=meeting, based_on_version=meeting.version
@@ -1058,8 +1071,10 @@ class RotationView(OrganisationMixin, TemplateView):
         )
         if query.get("group", "").isdigit():
             groups = [g for g in groups if g.pk == int(query["group"])]
-        slots = RotationSlot.objects.filter(group__in=groups, year=year).select_related(
-            "host", "meeting"
+        slots = (
+            RotationSlot.objects.filter(group__in=groups, year=year)
+            .select_related("host", "meeting")
+            .prefetch_related("meeting__ratings")
         )
         if query.get("cell_type") in CellType.values:
             slots = slots.filter(host__cell_type=query["cell_type"])
@@ -1114,28 +1129,37 @@ class RotationView(OrganisationMixin, TemplateView):
 STATUS_LABELS = {"held": "Đã họp", "overdue": "Quá hạn", "postponed": "Hoãn", "planned": "Kế hoạch"}
 
 
+def _superior_rating(slot):
+    if slot.meeting is None:
+        return None
+    return next((r for r in slot.meeting.ratings.all() if r.role == RaterRole.SUPERIOR), None)
+
+
 def rotation_xlsx(rows, quarters, year):
-    """The grid as a spreadsheet: one row per group, host, date and status per quarter."""
+    """The grid as a spreadsheet: one row per group; host, date, status, rating per quarter."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"Điểm luân phiên {year}")
     header = ["Đảng bộ / nhóm"]
     for q in quarters:
-        header += [f"Quý {q} — chi bộ điểm", f"Quý {q} — ngày", f"Quý {q} — tình trạng"]
+        header += [f"Quý {q} — chi bộ điểm", f"Quý {q} — ngày", f"Quý {q} — tình trạng",
+                   f"Quý {q} — cấp trên đánh giá"]  # fmt: skip
     sheet.append(header)
     for group, slots in rows:
         line = [group.name]
         for slot in slots:
             if slot is None:
-                line += ["", "", ""]
+                line += ["", "", "", ""]
                 continue
             day = (
                 timezone.localtime(slot.meeting.planned_at).strftime("%d/%m/%Y")
                 if slot.meeting
                 else ""
             )
-            line += [slot.host.name if slot.host else "", day, STATUS_LABELS[slot.status]]
+            rating = _superior_rating(slot)
+            line += [slot.host.name if slot.host else "", day, STATUS_LABELS[slot.status],
+                     f"{rating.total} — {rating.band}" if rating else ""]  # fmt: skip
         sheet.append(line)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -1229,3 +1253,73 @@ class ComplianceView(OrganisationMixin, TemplateView):
             "drill": drill,
             "months": range(1, 13),
         }
+
+
+class RatingView(MeetingMixin, FormView):
+    """The host cell rates its model meeting; the committee above rates it too."""
+
+    template_name = "meetings/simple_form.html"
+    form_class = RatingForm
+
+    def get_role(self):
+        role = self.kwargs["role"]
+        if role not in RaterRole.values:
+            raise Http404
+        if not ratings.can_rate(self.request.user, self.get_meeting(), role):
+            raise PermissionDenied
+        return role
+
+    def get_rating(self):
+        return (
+            self.get_meeting()
+            .ratings.filter(role=self.get_role())
+            .select_related("template")
+            .first()
+        )
+
+    def get_form_kwargs(self):
+        rating = self.get_rating()
+        template = rating.template if rating else ratings.template_for(self.get_meeting().cell)
+        return {**super().get_form_kwargs(), "template": template}
+
+    def get_initial(self):
+        rating = self.get_rating()
+        return dict(rating.scores) if rating else {}
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form") or self.get_form()
+        title = _("%(role)s — %(t)s") % {
+            "role": RaterRole(self.get_role()).label,
+            "t": form.template.name,
+        }
+        return {**super().get_context_data(**kwargs), "title": title}
+
+    def form_valid(self, form):
+        try:
+            ratings.rate_meeting(actor=self.request.user, meeting=self.get_meeting(),
+                                 role=self.get_role(), scores=form.scores())  # fmt: skip
+        except ratings.RatingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu đánh giá."))
+        return redirect(self.get_meeting())
+
+
+class LessonCreateView(MeetingMixin, FormView):
+    """Anyone who may read the meeting (guests with an account, observers) writes lessons."""
+
+    template_name = "meetings/simple_form.html"
+    form_class = LessonForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Ghi bài học kinh nghiệm")}
+
+    def form_valid(self, form):
+        try:
+            ratings.add_lesson(actor=self.request.user, meeting=self.get_meeting(),
+                               text=form.cleaned_data["text"])  # fmt: skip
+        except ratings.RatingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã ghi bài học kinh nghiệm."))
+        return redirect(self.get_meeting())

@@ -70,6 +70,9 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
     slots = RotationSlot.objects.filter(group__path__startswith=district.path, year=2018)
     assert slots.count() == 28 * 4
     assert sum(slot.status == "held" for slot in slots.select_related("meeting")) == 27 * 4
+    from meetings.models import Rating
+
+    assert Rating.objects.filter(meeting__rotation_slots__in=slots).count() == 2 * 27 * 4
 
     before = (Organisation.objects.count(), Member.objects.count(), Role.objects.count())
     call_command("load_demo")
