@@ -23,6 +23,7 @@ from meetings.models import (
     Meeting,
     MinutesDraft,
     Opinion,
+    RotationSlot,
     Signature,
     Task,
     Vote,
@@ -165,8 +166,22 @@ def plan_meeting(*, actor, cell, kind, planned_at, place, title=""):
         AgendaItem(meeting=meeting, position=n, section=section, title=title)
         for n, (section, title) in enumerate(standard_agenda(cell), start=1)
     )
+    if kind == MeetingKind.MODEL:
+        _link_rotation_slot(meeting)
     _audit(actor, meeting, "plan", _("Lập kế hoạch %(m)s") % {"m": meeting.display_title})
     return meeting
+
+
+def _link_rotation_slot(meeting):
+    """A model meeting planned by the quarter's host cell fills its slot in the rotation."""
+    day = meeting.meeting_date
+    RotationSlot.objects.filter(
+        group_id=meeting.cell.parent_id,
+        year=day.year,
+        quarter=(day.month - 1) // 3 + 1,
+        host_id=meeting.cell_id,
+        meeting__isnull=True,
+    ).update(meeting=meeting)
 
 
 @transaction.atomic

@@ -149,3 +149,18 @@ def test_the_grid_filters_and_exports(client, tree, staff):
     page_one = PdfReader(io.BytesIO(body)).pages[0]
     assert "LỊCH SINH HOẠT CHI BỘ ĐIỂM LUÂN PHIÊN NĂM 2031" in page_one.extract_text()
     assert float(page_one.mediabox.width) > float(page_one.mediabox.height)  # landscape
+
+
+def test_the_hosts_model_meeting_fills_its_slot(tree, staff):
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
+    slot = RotationSlot.objects.get(group=tree["x"], year=2030, quarter=2)
+    meeting = services.plan_meeting(actor=staff, cell=slot.host, kind="model",
+                                    planned_at=at(datetime.date(2030, 5, 6)), place="NVH")  # fmt: skip
+    slot.refresh_from_db()
+    assert slot.meeting == meeting and slot.status == "planned"
+    services.record_committee_session(actor=staff, meeting=meeting, held_on=datetime.date(2030, 5, 1),
+                                      attendees=[], agreed_content="x")  # fmt: skip
+    services.change_state(actor=staff, meeting=meeting, to="prepared")
+    services.change_state(actor=staff, meeting=meeting, to="held")
+    slot.refresh_from_db()
+    assert slot.status == "held"
