@@ -281,8 +281,9 @@ def save_agenda(*, actor, meeting, items, directives):
 
 
 def model_meeting_guests(meeting):
-    """Who is invited to a model meeting: the secretaries and deputies of the committee's
-    other cells, who come to learn the sequence of steps. Guests never vote."""
+    """Who is invited to a model meeting: the committee member in charge of the cell, and
+    the secretaries and deputies of the committee's other cells, who come to learn the
+    sequence of steps. Guests never vote."""
     day = meeting.meeting_date
     posts = (
         Position.objects.filter(
@@ -296,7 +297,12 @@ def model_meeting_guests(meeting):
         .select_related("member", "cell")
         .order_by("cell__path", ROLE_ORDER)
     )
-    return [
+    guests = []
+    if meeting.cell.liaison:
+        name, _sep, position = meeting.cell.liaison.partition(",")
+        unit = meeting.cell.parent.name if meeting.cell.parent_id else ""
+        guests.append({"name": name.strip(), "position": position.strip(), "unit": unit})
+    return guests + [
         {"name": p.member.full_name, "position": p.get_role_display(), "unit": p.cell.name}
         for p in posts
     ]

@@ -1244,6 +1244,11 @@ class ComplianceView(OrganisationMixin, TemplateView):
         drill = None
         if query.get("group", "").isdigit():
             drill = next((r for r in data["rows"] if r.group.pk == int(query["group"])), None)
+        elif query.get("group") == "all":  # the cells behind the totals
+            months = data["rows"][0].months if data["rows"] else 1
+            drill = compliance.GroupRow(
+                org, cells=[c for r in data["rows"] for c in r.cells], months=months
+            )
         return {
             **super().get_context_data(**kwargs),
             **data,
@@ -1252,6 +1257,7 @@ class ComplianceView(OrganisationMixin, TemplateView):
             "selected_quarter": quarter,
             "drill": drill,
             "months": range(1, 13),
+            "period_query": f"year={year}&" + (f"month={month}" if month else f"quarter={quarter}"),
         }
 
 

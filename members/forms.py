@@ -35,7 +35,7 @@ class OrganisationForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "code", "kind", "cell_type", "founded_on"]
+        fields = ["name", "code", "kind", "cell_type", "liaison", "founded_on"]
         widgets = {"founded_on": DATE_WIDGET}
         help_texts = {
             "code": _("Mã ngắn, không dấu, không khoảng trắng; ví dụ VX-TT-05."),

@@ -60,6 +60,14 @@ class Organisation(models.Model):
     # Materialised path "/1/7/42/": a subtree is one indexed prefix match.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The superior committee's member in charge of this cell (đảng ủy viên phụ trách):
+    # invited to its model meetings.
+    liaison = models.CharField(
+        _("cấp ủy viên phụ trách"),
+        max_length=200,
+        blank=True,
+        help_text=_("Họ tên và chức vụ, ví dụ: Nguyễn Văn A, Đảng ủy viên."),
+    )
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

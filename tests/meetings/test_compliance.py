@@ -66,3 +66,12 @@ def test_the_dashboard_is_scoped(client, tree):
         page.status_code == 200
         and "Chi bộ thôn Thanh Sơn" not in page.content.decode().split("<table")[0]
     )
+
+
+def test_the_totals_drill_down_to_every_cell(client, tree):
+    client.force_login(make_user(tree["district"], username="clerk_all"))
+    url = reverse("meetings:compliance", args=[tree["district"].pk])
+    page = client.get(url, {"year": 2018, "quarter": 1})
+    assert "group=all" in page.content.decode()
+    drill = client.get(url, {"year": 2018, "quarter": 1, "group": "all"}).context["drill"]
+    assert sorted(c.cell.code for c in drill.cells) == ["A", "A2", "B"]

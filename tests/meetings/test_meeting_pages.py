@@ -249,6 +249,8 @@ def test_a_model_meeting_invites_the_other_cells_secretaries(client, tree, cell_
     Position.objects.create(cell=tree["b"], member=tree["members"]["b"][0], role="secretary",
                             started_on="2017-07-01")  # fmt: skip
     p = cell_people
+    p["cell"].liaison = "Hoàng Văn Thắng, Đảng ủy viên"
+    p["cell"].save(update_fields=["liaison"])
     meeting = services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="model",
                                     planned_at=at(datetime.date(2018, 5, 5)), place="NVH")  # fmt: skip
     services.record_committee_session(actor=p["secretary_user"], meeting=meeting,
@@ -261,5 +263,6 @@ def test_a_model_meeting_invites_the_other_cells_secretaries(client, tree, cell_
     ]
     invited = [f.initial for f in formset.forms if f.initial]
     assert invited == [
-        {"name": other.full_name, "position": "Bí thư", "unit": "Chi bộ thôn Lùng Chang"}
+        {"name": "Hoàng Văn Thắng", "position": "Đảng ủy viên", "unit": "Đảng bộ xã Thanh Thủy"},
+        {"name": other.full_name, "position": "Bí thư", "unit": "Chi bộ thôn Lùng Chang"},
     ]
