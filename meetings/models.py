@@ -374,8 +374,27 @@ class Vote(MeetingPart):
         return self.subject
 
 
-class Signature(models.Model):
+class WriteOnce(models.Model):
+    """Saved once, then neither edited nor deleted (signatures, stored documents)."""
+
+    frozen_message = _("Bản ghi đã lưu không thể sửa hay xóa.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise FrozenError(self.frozen_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenError(self.frozen_message)
+
+
+class Signature(WriteOnce):
     """A signer's confirmation of the minutes as they stood, with the content's hash."""
+
+    frozen_message = _("Chữ ký đã lưu không thể sửa hay xóa.")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="signatures")
     role = models.CharField(_("ký với tư cách"), max_length=20, choices=SignerRole.choices)
@@ -397,14 +416,6 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.signer_name}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise FrozenError(_("Chữ ký đã lưu không thể sửa."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenError(_("Chữ ký đã lưu không thể xóa."))
 
 
 class MinutesDraft(models.Model):
@@ -473,8 +484,10 @@ class Dissemination(models.Model):
         return f"{self.audience} ({self.on})"
 
 
-class MinutesDocument(models.Model):
+class MinutesDocument(WriteOnce):
     """A signed meeting's PDF, made once and served as stored, with its SHA-256."""
+
+    frozen_message = _("Văn bản đã lưu không thể sửa hay xóa.")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
@@ -494,14 +507,6 @@ class MinutesDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.meeting}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise FrozenError(_("Văn bản đã lưu không thể sửa."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenError(_("Văn bản đã lưu không thể xóa."))
 
 
 class RotationSlot(models.Model):

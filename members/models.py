@@ -41,6 +41,11 @@ class OrganisationQuerySet(models.QuerySet):
     def subtree_of(self, org):
         return self.filter(path__startswith=org.path)
 
+    def named(self, name_or_code):
+        """The one organisation with this code or exact name, else None (commands take either)."""
+        found = list(self.filter(Q(code=name_or_code) | Q(name=name_or_code))[:2])
+        return found[0] if len(found) == 1 else None
+
 
 class Organisation(models.Model):
     name = models.CharField(_("tên"), max_length=200)

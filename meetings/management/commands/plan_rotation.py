@@ -1,7 +1,6 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from meetings.rotation_services import plan_rotation
 from members.models import Organisation
@@ -16,11 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Chỉ in, không lưu.")
 
     def handle(self, *args, org, year, dry_run, **options):
-        found = Organisation.objects.filter(Q(code=org) | Q(name=org))
-        if found.count() != 1:
+        found = Organisation.objects.named(org)
+        if found is None:
             raise CommandError(f"Không tìm thấy đúng một tổ chức “{org}”.")
         started = time.perf_counter()
-        result = plan_rotation(actor=None, org=found.get(), year=year, dry_run=dry_run)
+        result = plan_rotation(actor=None, org=found, year=year, dry_run=dry_run)
         elapsed = time.perf_counter() - started
         ids = {s.host_id for _group, slots in result for s in slots}
         names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))

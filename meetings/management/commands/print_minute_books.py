@@ -2,7 +2,6 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from meetings.documents import minute_book
 from members.models import Organisation
@@ -17,10 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="Thư mục ghi các tệp PDF.")
 
     def handle(self, *args, org, year, out, **options):
-        found = Organisation.objects.filter(Q(code=org) | Q(name=org))
-        if found.count() != 1:
+        root = Organisation.objects.named(org)
+        if root is None:
             raise CommandError(f"Không tìm thấy đúng một tổ chức “{org}”.")
-        root = found.get()
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from meetings.content import MINUTES_PREFETCH, verify
 from meetings.enums import MeetingState
@@ -16,10 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, org=None, **options):
         meetings = Meeting.objects.filter(signatures__isnull=False).distinct()
         if org:
-            found = Organisation.objects.filter(Q(code=org) | Q(name=org))
-            if found.count() != 1:
+            found = Organisation.objects.named(org)
+            if found is None:
                 raise CommandError(f"Không tìm thấy đúng một tổ chức “{org}”.")
-            meetings = meetings.filter(cell__path__startswith=found.get().path)
+            meetings = meetings.filter(cell__path__startswith=found.path)
         meetings = (
             meetings.select_related("cell", "chair", "minute_taker")
             .prefetch_related(*MINUTES_PREFETCH)
