@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cellmeet.middleware.ContentSecurityPolicyMiddleware",
     # Pages compress to a fifth of their size: it matters on a highland 3G link.
     # CSRF tokens are masked per response and Django pads gzip output against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -99,6 +100,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Every password check is counted; repeated failures lock the username for a while.
+AUTHENTICATION_BACKENDS = ["members.auth.ThrottledModelBackend"]
+CELLMEET_LOGIN_MAX_FAILURES = int(os.environ.get("CELLMEET_LOGIN_MAX_FAILURES", "5"))
+CELLMEET_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CELLMEET_LOGIN_LOCKOUT_MINUTES", "15"))
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: the client is its last X-Forwarded-For hop.
+CELLMEET_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# PBKDF2-SHA256 with Django 5.2's 1,000,000 iterations; older hashes upgrade at next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 
 LOGIN_URL = "login"
@@ -150,7 +163,10 @@ if not CELLMEET_BASE_URL:
 CELLMEET_MAX_IMPORT_BYTES = int(os.environ.get("CELLMEET_MAX_IMPORT_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# A session lasts a working day at most and ends when the browser closes: commune
+# offices share computers.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", 8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -163,7 +179,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-    if env_bool("DJANGO_BEHIND_PROXY", False):
+    if CELLMEET_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = os.environ.get(

@@ -38,6 +38,12 @@ def can_write_minutes(user, meeting):
     )
 
 
+def can_sign(user, meeting):
+    """Only the chair and the minute-taker sign, each as themselves."""
+    member = getattr(user, "member", None)
+    return member is not None and member.pk in (meeting.chair_id, meeting.minute_taker_id)
+
+
 @dataclass
 class RosterEntry:
     member: Member

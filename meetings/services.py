@@ -29,6 +29,7 @@ from meetings.models import (
     Vote,
 )
 from meetings.selectors import roster
+from members.auth import locked_until, lockout_message
 from members.enums import CellType, MemberStatus, PositionRole
 from members.models import Position
 from members.selectors import ROLE_ORDER
@@ -522,18 +523,26 @@ def _position_label(member, cell, day):
     return _("Đảng viên")
 
 
-@transaction.atomic
 def sign_minutes(*, meeting, user, password):
     """Sign the submitted minutes as chair or minute-taker, whichever the user is.
 
     Checks the password again, copies the signer's name and position, stores the
     content hash; the second signature moves the meeting to signed (frozen).
+    The password is checked before the transaction, so that a wrong one is counted
+    towards the lockout (members.auth) rather than rolled back with the refusal.
     """
+    if until := locked_until(user.get_username()):
+        raise MeetingError(lockout_message(until))
+    if authenticate(username=user.get_username(), password=password) is None:
+        raise MeetingError(_("Mật khẩu không đúng."))
+    return _sign(meeting=meeting, user=user)
+
+
+@transaction.atomic
+def _sign(*, meeting, user):
     meeting = _locked(meeting)
     if meeting.state != MeetingState.SUBMITTED:
         raise MeetingError(_("Chỉ ký biên bản đã nộp chờ ký."))
-    if authenticate(username=user.get_username(), password=password) is None:
-        raise MeetingError(_("Mật khẩu không đúng."))
     member = getattr(user, "member", None)
     roles = []
     if member is not None and meeting.chair_id == member.pk:

@@ -201,7 +201,7 @@ class MeetingCreateView(OrganisationMixin, FormView):
 class MeetingMixin(LoginRequiredMixin):
     """Fetches the meeting through the user's scope: 404 outside it, 403 without the role."""
 
-    permission = "read"  # "manage" or "minutes"
+    permission = "read"  # "manage", "minutes" or "sign"
 
     def get_meeting(self):
         if not hasattr(self, "_meeting"):
@@ -215,6 +215,8 @@ class MeetingMixin(LoginRequiredMixin):
             if self.permission == "manage" and not selectors.can_manage(user, meeting):
                 raise PermissionDenied
             if self.permission == "minutes" and not selectors.can_write_minutes(user, meeting):
+                raise PermissionDenied
+            if self.permission == "sign" and not selectors.can_sign(user, meeting):
                 raise PermissionDenied
             self._meeting = meeting
         return self._meeting
@@ -826,6 +828,7 @@ class MeetingStateView(MeetingActionMixin, FormView):
 class MeetingSignView(MeetingActionMixin, FormView):
     """Chair and minute-taker sign as themselves, re-entering their password."""
 
+    permission = "sign"
     template_name = "meetings/sign_form.html"
     form_class = SignForm
 

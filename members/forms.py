@@ -3,9 +3,11 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.auth import client_address, locked_until, lockout_message
 from members.enums import CellType, MemberStatus, OrgKind, PositionRole
 from members.models import MEMBER_FIELDS, Member, Organisation, age_on
 
@@ -279,3 +281,45 @@ class ImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
         return uploaded
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, saying plainly when repeated failures locked the account."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        ip = client_address(self.request)
+        if username and (until := locked_until(username, ip)):
+            raise forms.ValidationError(lockout_message(until), code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if username and (until := locked_until(username, ip)):
+                raise forms.ValidationError(lockout_message(until), code="locked") from None
+            raise
+
+
+AUDIT_TARGETS = [
+    ("", _("Tất cả")),
+    ("members.organisation", _("Tổ chức đảng")),
+    ("members.member", _("Đảng viên")),
+    ("members.position", _("Chức vụ")),
+    ("meetings.meeting", _("Cuộc họp, biên bản, biểu quyết, chữ ký")),
+    ("auth.user", _("Tài khoản")),
+]
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nội dung có chứa"), required=False, max_length=120)
+    target = forms.ChoiceField(label=_("Loại hồ sơ"), required=False, choices=AUDIT_TARGETS)
+    actor = forms.CharField(
+        label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150
+    )
+    since = forms.DateField(label=_("Từ ngày"), required=False)
+    until = forms.DateField(label=_("Đến ngày"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
+        return data

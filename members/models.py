@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -348,6 +349,21 @@ class Role(models.Model):
         return f"{self.user} — {self.get_kind_display()} — {self.organisation}"
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """The trail is append-only: bulk edits and deletes are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly
+
+
+class AuditTrailIsAppendOnly(Exception):
+    def __init__(self):
+        super().__init__("The audit trail is append-only: events are never edited or deleted.")
+
+
 class AuditEvent(models.Model):
     """Who changed what, and when. Written by services; never edited."""
 
@@ -364,6 +380,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
@@ -372,6 +390,14 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly
 
     @property
     def change_lines(self):
@@ -411,3 +437,21 @@ def _readable(value):
         year, month, day = match.groups()
         return f"{day}/{month}/{year}"
     return str(value)
+
+
+class LoginAttempt(models.Model):
+    """One password check, kept to throttle guessing (see members.auth)."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "created_at"]),
+            models.Index(fields=["ip", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.created_at:%Y-%m-%d %H:%M} {self.succeeded}"

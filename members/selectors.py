@@ -198,3 +198,10 @@ def audit_for(target_type, target_id):
     return AuditEvent.objects.filter(target_type=target_type, target_id=target_id).select_related(
         "actor"
     )
+
+
+def audit_under(org):
+    """The audit trail of everything at or below `org`, newest first."""
+    return AuditEvent.objects.filter(organisation__path__startswith=org.path).select_related(
+        "actor", "organisation"
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
         views.OrganisationDissolveView.as_view(),
         name="organisation_dissolve",
     ),
+    path("orgs/<int:pk>/audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("orgs/<int:pk>/members/", views.MemberListView.as_view(), name="member_list"),
     path("orgs/<int:pk>/members/new/", views.MemberCreateView.as_view(), name="member_create"),
     path("orgs/<int:pk>/members/import/", views.MemberImportView.as_view(), name="member_import"),

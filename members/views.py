@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView
 from members import selectors, services
 from members.enums import CellType, MemberStatus, OrgKind
 from members.forms import (
+    AuditFilterForm,
     DissolveForm,
     EndPositionForm,
     ExemptForm,
@@ -28,6 +29,7 @@ from members.imports import HEADERS, export_csv, export_xlsx, import_members
 from members.models import Organisation, Position
 
 MEMBERS_PER_PAGE = 50
+AUDIT_PER_PAGE = 50
 CELL_FILTER_LIMIT = 600
 TREE_DEPTH = 2
 
@@ -595,3 +597,40 @@ class PositionEndView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Đã kết thúc nhiệm kỳ."))
         return redirect(position.cell)
+
+
+class AuditLogView(OrganisationMixin, TemplateView):
+    """Who changed what and when at or below an organisation, for its committee staff."""
+
+    permission = "administer"
+    template_name = "members/audit_log.html"
+
+    def get_context_data(self, **kwargs):
+        org = self.get_organisation()
+        events = selectors.audit_under(org)
+        form = AuditFilterForm(self.request.GET or None)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["q"]:
+                events = events.filter(summary__icontains=data["q"])
+            if data["target"]:
+                events = events.filter(target_type=data["target"])
+            if data["actor"]:
+                events = events.filter(actor__username__iexact=data["actor"])
+            if data["since"]:
+                events = events.filter(created_at__date__gte=data["since"])
+            if data["until"]:
+                events = events.filter(created_at__date__lte=data["until"])
+        elif self.request.GET:
+            events = events.none()
+        page = Paginator(events, AUDIT_PER_PAGE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "filter_form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "events": page.object_list,
+            "query_string": query.urlencode(),
+        }

@@ -48,9 +48,12 @@ def test_chair_and_minute_taker_sign_in_either_order_and_the_meeting_freezes(
 
 
 def test_only_the_chair_and_minute_taker_may_sign(client, submitted, tree):
-    response = sign(client, make_user(tree["x"], username="staff_of_x"), submitted)
-    assert "Chỉ người chủ trì và thư ký" in response.content.decode()
+    staff = make_user(tree["x"], username="staff_of_x")
+    assert sign(client, staff, submitted).status_code == 403
     assert not Signature.objects.exists()
+    # The service refuses too, whatever route calls it.
+    with pytest.raises(services.MeetingError, match="Chỉ người chủ trì và thư ký"):
+        services.sign_minutes(meeting=submitted, user=staff, password="pw-for-tests-1")
 
 
 def test_a_signed_meeting_cannot_change_by_any_route(client, submitted, cell_people, tree):
