@@ -22,7 +22,7 @@ def secretary_month(page, people):
     secretary, taker = people["secretary"], people["taker"]
     absent = cell.members.get(full_name="Ma Văn Lâm 3")
 
-    log_in(page, "bithu_a")
+    log_in(page, people["secretary_user"].username)
     home_card = page.locator("section.card", has=page.get_by_role("heading", name=cell.name))
     home_card.get_by_role("link", name="Lập kế hoạch sinh hoạt").click()
 
@@ -66,8 +66,9 @@ def secretary_month(page, people):
     submit(page, "Lưu biên bản", "Đã lưu biên bản.")
     expect(page.get_by_text(f"Chủ trì: {secretary.full_name}")).to_be_visible()
 
-    # The vote: five official members present, all in favour.
+    # The vote: six official members on the roll, five present, all five in favour.
     page.get_by_role("link", name="Ghi biểu quyết").click()
+    expect(page.get_by_text("Đảng viên chính thức có mặt được biểu quyết: 5.")).to_be_visible()
     page.get_by_role("spinbutton", name=re.compile("^Tán thành")).fill("5")
     submit(page, "Lưu", "Đã ghi kết quả biểu quyết.")
     expect(page.locator("#minutes").get_by_text("thông qua", exact=True)).to_be_visible()
@@ -80,7 +81,7 @@ def secretary_month(page, people):
     log_out(page)
 
     # The minute-taker signs from the home page; the minutes lock.
-    log_in(page, "thuky_a")
+    log_in(page, people["taker_user"].username)
     page.get_by_role("link", name="Ký biên bản").click()
     sign(page)
     expect(page.get_by_text("nội dung đã khóa")).to_be_visible()
@@ -112,7 +113,7 @@ def sign(page):
 
 
 def assert_signed_minutes(body, people):
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    text = "\n".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(body)).pages)
     assert "BIÊN BẢN" in text
     assert people["cell"].name.upper() in text  # the issuing cell, in capitals
     for member in (people["secretary"], people["taker"]):
