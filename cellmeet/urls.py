@@ -1,12 +1,24 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from meetings.views import HomeView
 from members.forms import LoginForm
 
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")  # at request time: the hashed name exists by then
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # Browsers ask for /favicon.ico on their own, e.g. when they show a PDF.
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

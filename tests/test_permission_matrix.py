@@ -45,6 +45,7 @@ class Row:
 # One row per URL name. `args` names an entry of the `objects` fixture.
 MATRIX = {
     "home": Row("", SIGNED_IN),
+    "favicon": Row("", "redirect " * 6 + "redirect"),
     "login": Row("", PUBLIC),
     "logout": Row("", "405 405 405 405 405 405 405"),
     "password_change": Row("", SIGNED_IN),
