@@ -14,8 +14,9 @@ RETRY_AFTER_SECONDS = 120
 def is_outage(exc):
     """Whether `exc` means the database cannot be reached (or dropped the connection).
 
-    Integrity and programming errors are also DatabaseErrors, but they are bugs or
-    conflicts that retrying will not cure, so they keep the ordinary error page.
+    psycopg2 raises a bare DatabaseError for failures that carry no SQLSTATE, such as
+    some lost connections. Integrity and programming errors are DatabaseErrors too, but
+    they are bugs or conflicts that retrying will not cure: they keep the 500 page.
     """
     return isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError
 
