@@ -40,3 +40,6 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("meetings.urls")),
 ]
+
+# Django looks the 500 handler up here; a database outage answers 503 (see errors.py).
+handler500 = "cellmeet.errors.server_error"

@@ -120,6 +120,25 @@ def test_verify_minutes_reports_a_signed_minutes_edited_in_the_database(
     assert "KHÔNG khớp" in page
 
 
+@pytest.mark.parametrize("damage", ["changed", "missing"])
+def test_verify_minutes_reports_a_stored_pdf_changed_or_lost_on_disk(
+    client, submitted, cell_people, settings, capsys, damage
+):
+    sign(client, cell_people["taker_user"], submitted)
+    sign(client, cell_people["secretary_user"], submitted)
+    call_command("verify_minutes")
+    assert "và 2 tệp PDF đã lưu: tất cả khớp" in capsys.readouterr().out
+    document = submitted.documents.get(kind="minutes")
+    path = settings.MEDIA_ROOT / document.file.name
+    if damage == "changed":  # what someone with access to the media folder could do
+        path.write_bytes(path.read_bytes().replace(b"%%EOF", b"%%EOF\n% "))
+    else:  # or a backup that left the media folder behind
+        path.unlink()
+    with pytest.raises(Exception, match="1/2 tệp PDF đã lưu bị thiếu hoặc bị thay đổi"):
+        call_command("verify_minutes")
+    assert f"TỆP HỎNG: #{submitted.pk}" in capsys.readouterr().err
+
+
 def test_addendum_links_to_the_signed_original(client, submitted, cell_people):
     sign(client, cell_people["taker_user"], submitted)
     sign(client, cell_people["secretary_user"], submitted)
