@@ -1,11 +1,13 @@
-"""A year of monthly meetings for the demo district, signed by the cells' own users.
+"""Years of monthly meetings for a demo district, signed by the cells' own users.
 
-Every cell meets almost every month of 2018; Thanh Sơn and Nà Miều never miss one.
+Every cell meets almost every month up to 2018; Thanh Sơn and Nà Miều never miss one.
 Built in memory and written in bulk; each signed minutes carries the hash of exactly
 what was written, so `verify_minutes` passes on the demo.
 """
 
+import csv
 import datetime
+import io
 import random
 from types import SimpleNamespace
 
@@ -41,14 +43,14 @@ from meetings.models import (
     Vote,
 )
 from meetings.ratings import template_for
-from meetings.rotation import plan, quarter_index
+from meetings.rotation import plan, quarter_index, year_quarter
 from meetings.rotation_services import rotation_groups
 from meetings.services import standard_agenda
 from members.demo import DEMO_PASSWORD
 from members.enums import CellType, MemberStatus, PositionRole, RoleKind
 from members.models import Member, MemberStatusChange, Organisation, Position, Role
 
-YEAR = 2018
+LAST_YEAR = 2018
 ALWAYS_MEET = {"VX-TT-THANHSON", "VX-PT-NAMIEU"}
 DIRECTIVES = [
     ("18-NQ/TW", "Một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy của hệ thống chính trị"),
@@ -107,8 +109,9 @@ def _status_on(changes, day, member):
 
 
 class MeetingHistory:
-    def __init__(self, district):
+    def __init__(self, district, years):
         self.district = district
+        self.years = list(years)
         self.rng = random.Random(f"cellmeet-meetings-{district.code}")
         self.password = make_password(DEMO_PASSWORD)
         self._agendas = {}
@@ -143,20 +146,22 @@ class MeetingHistory:
             secretary = secretaries.get(cell.pk)
             if secretary is None:
                 continue
-            for month in range(1, 13):
-                hosting = (cell.pk, (month - 1) // 3 + 1) in self.model_hosts and month % 3 == 2
-                if not hosting and cell.code not in ALWAYS_MEET and self.rng.random() > 0.93:
-                    continue
-                self._plan(
-                    cell, month, by_cell.get(cell.pk, []), changes, secretary, takers[cell.pk]
-                )
+            for year in self.years:
+                for month in range(1, 13):
+                    quarter = (month - 1) // 3 + 1
+                    hosting = (cell.pk, year, quarter) in self.model_hosts and month % 3 == 2
+                    if not hosting and cell.code not in ALWAYS_MEET and self.rng.random() > 0.93:
+                        continue
+                    day = datetime.date(year, month, self.rng.choice([3, 4, 5, 6, 7, 8]))
+                    self._plan(cell, day, by_cell.get(cell.pk, []), changes, secretary,
+                               takers[cell.pk])  # fmt: skip
         self._write()
         return len(self.plans)
 
     def _plan_rotation(self, secretaries):
-        """2018's hosts of the model meeting, by the rotation rule, before the meetings."""
+        """The hosts of the model meeting, by the rotation rule, before the meetings."""
         self.groups = rotation_groups(self.district)
-        self.model_hosts = {}  # (cell id, quarter): group
+        self.model_hosts = {}  # (cell id, year, quarter): group
         self.group_cells = {}
         for cell in (
             Organisation.objects.filter(parent__in=self.groups).cells().active().order_by("path")
@@ -165,14 +170,14 @@ class MeetingHistory:
         self.slots = {}
         for group in self.groups:
             ids = [c.pk for c in self.group_cells.get(group.pk, []) if c.pk in secretaries]
-            indexes = [quarter_index(YEAR, q) for q in range(1, 5)]
+            indexes = [quarter_index(y, q) for y in self.years for q in range(1, 5)]
             for index, slot in plan(indexes, lambda _i, ids=ids: ids, {}).items():
-                quarter = index % 4 + 1
-                self.slots[(group.pk, quarter)] = RotationSlot(
-                    group=group, year=YEAR, quarter=quarter, host_id=slot.host
+                year, quarter = year_quarter(index)
+                self.slots[(group.pk, year, quarter)] = RotationSlot(
+                    group=group, year=year, quarter=quarter, host_id=slot.host
                 )
                 if slot.host is not None:
-                    self.model_hosts[(slot.host, quarter)] = group
+                    self.model_hosts[(slot.host, year, quarter)] = group
 
     def _ensure_users(self, cells, by_cell, secretaries):
         """Each cell's secretary and a minute-taker get accounts, as in a live district."""
@@ -210,10 +215,10 @@ class MeetingHistory:
         )
         return takers
 
-    def _plan(self, cell, month, members, changes, secretary, taker):
+    def _plan(self, cell, day, members, changes, secretary, taker):
         rng = self.rng
         village = cell.cell_type in (CellType.VILLAGE, CellType.RESIDENTIAL)
-        day = datetime.date(YEAR, month, rng.choice([3, 4, 5, 6, 7, 8]))
+        year, month = day.year, day.month
         start = _aware(day, 19, 30) if village else _aware(day, 14, 0)
         meeting = Meeting(
             cell=cell, kind=MeetingKind.REGULAR, planned_at=start, period=day.replace(day=1),
@@ -222,13 +227,13 @@ class MeetingHistory:
             closed_at=start + datetime.timedelta(minutes=rng.choice([95, 105, 120, 130])),
             chair=secretary, minute_taker=taker, cell_name=cell.name,
             chair_name=secretary.full_name, minute_taker_name=taker.full_name,
-            conclusion=f"Chi bộ thống nhất nghị quyết sinh hoạt tháng {month:02d}/{YEAR}: "
+            conclusion=f"Chi bộ thống nhất nghị quyết sinh hoạt tháng {month:02d}/{year}: "
             "tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị của đơn vị, giữ vững an ninh "
             "trật tự, chăm lo đời sống nhân dân.",
         )  # fmt: skip
         agenda = [
             Row(meeting=meeting, pk=None, position=n, section=section, title=title,
-                content=CONTENT[section].format(m=f"{month:02d}", y=YEAR, n=month % 12 + 1))
+                content=CONTENT[section].format(m=f"{month:02d}", y=year, n=month % 12 + 1))
             for n, (section, title) in enumerate(self._agenda_for(cell), start=1)
         ]  # fmt: skip
         directives = [Directive(meeting=meeting, reference=ref, title=title)
@@ -260,18 +265,18 @@ class MeetingHistory:
             ))  # fmt: skip
         guests = []
         quarter = (month - 1) // 3 + 1
-        group = self.model_hosts.get((cell.pk, quarter)) if month % 3 == 2 else None
+        group = self.model_hosts.get((cell.pk, year, quarter)) if month % 3 == 2 else None
         if group is not None:
             # The model meeting: the committee's other secretaries come to learn.
             meeting.kind = MeetingKind.MODEL
-            meeting.title = f"Sinh hoạt chi bộ điểm quý {quarter} năm {YEAR}"
+            meeting.title = f"Sinh hoạt chi bộ điểm quý {quarter} năm {year}"
             others = [c for c in self.group_cells.get(group.pk, []) if c.pk != cell.pk]
             for other in others[:6]:
                 guest = self.secretaries.get(other.pk)
                 if guest is not None:
                     guests.append(Guest(meeting=meeting, name=guest.full_name,
                                         position="Bí thư chi bộ", unit=other.name))  # fmt: skip
-            self.slots[(group.pk, quarter)].meeting = meeting
+            self.slots[(group.pk, year, quarter)].meeting = meeting
             self.rated.append((meeting, secretary, others))
         if rng.random() < 0.3:
             guests.append(Guest(meeting=meeting, name="Hoàng Văn Thắng",
@@ -310,7 +315,8 @@ class MeetingHistory:
         tasks = [
             Task(meeting=meeting, assignee=rng.choice(present), description=rng.choice(TASKS),
                  due_on=(day.replace(day=28) + datetime.timedelta(days=10)),
-                 status=TaskStatus.DONE if month < 11 or rng.random() < 0.5 else TaskStatus.IN_PROGRESS)
+                 status=TaskStatus.DONE if (year, month) < (LAST_YEAR, 11) or rng.random() < 0.5
+                 else TaskStatus.IN_PROGRESS)
             for _n in range(rng.choice([1, 2]))
         ] if present else []  # fmt: skip
         disseminations = [
@@ -404,9 +410,18 @@ class Row(SimpleNamespace):
 
 
 def _insert(model, columns, rows, batch=1000):
-    """Multi-row INSERTs: one statement per `batch` rows, on SQLite and PostgreSQL alike."""
+    """Plain rows into a table: COPY on PostgreSQL, multi-row INSERTs elsewhere."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC).writerows(rows)  # "" stays ""
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", buffer
+            )
+        return
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
@@ -417,9 +432,9 @@ def _insert(model, columns, rows, batch=1000):
             )
 
 
-def load_meeting_history(district_code="VX"):
-    """Add the year of meetings to a demo district unless it has meetings already."""
+def load_meeting_history(district_code="VX", years=1):
+    """Add `years` of meetings up to 2018 to a demo district unless it has meetings already."""
     district = Organisation.objects.filter(code=district_code).first()
     if district is None or Meeting.objects.filter(cell__path__startswith=district.path).exists():
         return 0
-    return MeetingHistory(district).load()
+    return MeetingHistory(district, range(LAST_YEAR - years + 1, LAST_YEAR + 1)).load()

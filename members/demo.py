@@ -173,6 +173,14 @@ def _village_code(name):
     return fold(name).replace(" ", "").upper()
 
 
+def district_code(index):
+    return "VX" if index == 1 else f"VX{index}"
+
+
+def district_codes(scale):
+    return [district_code(index) for index in range(1, scale + 1)]
+
+
 class DistrictBuilder:
     """Builds one district's tree and members; `index` 1 is Vị Xuyên itself."""
 
@@ -180,7 +188,7 @@ class DistrictBuilder:
         self.province = province
         self.index = index
         self.rng = random.Random(f"cellmeet-demo-{index}")
-        self.code = "VX" if index == 1 else f"VX{index}"
+        self.code = district_code(index)
         suffix = "" if index == 1 else f" ({index})"
         self.name = f"Đảng bộ huyện Vị Xuyên{suffix}"
         self.orgs = []  # (Organisation, parent Organisation or None)

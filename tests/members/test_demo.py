@@ -5,6 +5,7 @@ from collections import Counter
 from django.core.management import call_command
 from django.urls import reverse
 
+from meetings.models import Meeting, RotationSlot
 from members.enums import OrgKind
 from members.models import Member, Organisation, Position, Role
 
@@ -48,7 +49,6 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
             assert "secretary" in roles and "committee_member" not in roles
 
     # A lived-in year: Thanh Sơn and Nà Miều met and signed every month of 2018.
-    from meetings.models import Meeting
 
     for code in ("VX-TT-THANHSON", "VX-PT-NAMIEU"):
         year = Meeting.objects.filter(cell__code=code, state="signed", planned_at__year=2018)
@@ -65,7 +65,6 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
     call_command("verify_minutes", org="VX-TT")
     # 2018's rotation: 27 committees and the district's direct cells, four quarters each,
     # each quarter's model meeting held by its host (the police committee has no cells).
-    from meetings.models import RotationSlot
 
     slots = RotationSlot.objects.filter(group__path__startswith=district.path, year=2018)
     assert slots.count() == 28 * 4
@@ -77,11 +76,22 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
     before = (Organisation.objects.count(), Member.objects.count(), Role.objects.count())
     call_command("load_demo")
     assert (Organisation.objects.count(), Member.objects.count(), Role.objects.count()) == before
-    call_command("load_demo", scale=2)  # a second district, for province-scale benchmarks
+    # A second district with two years of meetings, as the province-scale benchmark builds.
+    call_command("load_demo", scale=2, years=2)
     second = Organisation.objects.get(code="VX2")
     assert second.parent == district.parent
     assert Member.objects.filter(cell__path__startswith=second.path).count() == 7900
     assert Organisation.objects.subtree_of(second).cells().count() == 475
+    held = Meeting.objects.filter(cell__path__startswith=second.path)
+    assert {d.year for d in held.dates("period", "year")} == {2017, 2018}
+    assert held.filter(period__year=2017).count() > 4500
+    assert (
+        RotationSlot.objects.filter(group__path__startswith=second.path, year=2017).count()
+        == 28 * 4
+    )
+    assert (
+        Meeting.objects.filter(cell__path__startswith=district.path, period__year=2017).count() == 0
+    )
 
     assert client.login(username="district", password="demo12345")
     page = client.get(reverse("members:organisation_detail", args=[district.pk])).content.decode()

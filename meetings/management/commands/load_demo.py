@@ -1,15 +1,16 @@
+import multiprocessing
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, connections, transaction
 
-from meetings.demo import load_meeting_history
-from members.demo import load_demo
+from meetings.demo import LAST_YEAR, load_meeting_history
+from members.demo import district_codes, load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu mẫu: Đảng bộ huyện Vị Xuyên (2018) với một năm sinh hoạt chi bộ. "
+        "Nạp dữ liệu mẫu: Đảng bộ huyện Vị Xuyên (2018) với các năm sinh hoạt chi bộ. "
         "Chạy lại không tạo trùng."
     )
 
@@ -17,21 +18,47 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=int, default=1, help="Số huyện (dùng cho đo hiệu năng cấp tỉnh)."
         )
+        parser.add_argument(
+            "--years", type=int, default=1, help=f"Số năm sinh hoạt, tính đến hết {LAST_YEAR}."
+        )
+        parser.add_argument(
+            "--jobs", type=int, default=1,
+            help="Số tiến trình nạp lịch sử sinh hoạt song song (chỉ với PostgreSQL).",
+        )  # fmt: skip
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, years, jobs, **options):
         if not 1 <= scale <= 50:
             raise CommandError("--scale phải từ 1 đến 50.")
+        if not 1 <= years <= 10:
+            raise CommandError("--years phải từ 1 đến 10.")
         started = time.monotonic()
-        with transaction.atomic():
-            built = load_demo(scale=scale, stdout=self.stdout)
-            meetings = load_meeting_history("VX")
-        if meetings:
-            self.stdout.write(f"  {meetings} cuộc sinh hoạt đã ký năm 2018 (huyện Vị Xuyên)")
-        if built or meetings:
+        built = load_demo(scale=scale, stdout=self.stdout)
+        total = 0
+        codes = [(code, years) for code in district_codes(scale)]
+        if jobs > 1 and connection.vendor == "postgresql" and len(codes) > 1:
+            connections.close_all()  # each worker opens its own
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                loaded = list(pool.imap(_history, codes))
+        else:
+            loaded = map(_history, codes)
+        for (code, _years), meetings in zip(codes, loaded, strict=True):
+            if meetings:
+                total += meetings
+                self.stdout.write(
+                    f"  {code}: {meetings} cuộc sinh hoạt đã ký {LAST_YEAR - years + 1}–{LAST_YEAR}"
+                )
+        if built or total:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Đã nạp {len(built)} huyện ({time.monotonic() - started:.0f} s)."
+                    f"Đã nạp {len(built)} huyện, {total} cuộc sinh hoạt "
+                    f"({time.monotonic() - started:.0f} s)."
                 )
             )
         else:
             self.stdout.write("Dữ liệu mẫu đã có sẵn; không thay đổi gì.")
+
+
+def _history(args):
+    code, years = args
+    with transaction.atomic():
+        return load_meeting_history(code, years=years)
