@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from members.models import AuditEvent, Member, Membership, Position
@@ -332,3 +333,13 @@ def test_names_are_stored_composed(login, tree, personas):
     )
     member = Member.objects.get(search_name="lu thi huong")
     assert member.full_name == "Lù Thị Hương" and len(member.full_name) == 12
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_member_search_can_use_the_trigram_index_on_postgresql(tree):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = Member.objects.search("Thị Hương").values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "members_member_search_trgm" in plan, plan
