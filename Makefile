@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see README).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint format messages check clean bench-pdf
+.PHONY: install run test lint format messages check clean bench-pdf bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,15 @@ messages: install
 bench-pdf: install $(FONTS)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python scripts/bench_pdf.py
+
+# Key pages at district and province scale on a fresh PostgreSQL database (see README).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cellmeet_bench
+bench: install $(CATALOGUES) $(FONTS)
+	$(BIN)/python scripts/fresh_database.py "$(BENCH_DATABASE_URL)"
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=testserver \
+	DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 CELLMEET_BASE_URL=https://cellmeet.example.vn DJANGO_CONN_MAX_AGE=60 \
+	DJANGO_STATIC_ROOT=var/bench/static DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_LOG_LEVEL=WARNING \
+		sh -c '$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && $(BIN)/python scripts/bench.py'
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

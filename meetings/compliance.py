@@ -3,16 +3,21 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 
-from meetings.enums import MeetingState, Presence
-from meetings.models import Attendance, CommitteeSession, Meeting, RotationSlot
+from meetings.enums import MeetingState
+from meetings.models import Meeting, RotationSlot
 from meetings.rotation_services import rotation_groups
-from members.enums import MemberStatus, OrgKind
+from members.enums import OrgKind
 from members.models import Organisation
 
 SIGNATURE_GRACE_DAYS = 7
+# HD 12's bar for a meeting: prepared by the cell committee, at least 85% of those
+# who must attend present, nobody absent without a reason.
+QUALITY = Q(prepared=True, unexcused_count=0, required_count__gt=0) & Q(
+    present_count__gte=F("required_count") * 0.85
+)
 
 
 @dataclass
@@ -63,15 +68,21 @@ def period_bounds(year, month=None, quarter=None):
     return start, end, 3, quarter
 
 
-def dashboard(org, *, year, month=None, quarter=None):
+def dashboard(org, *, year, month=None, quarter=None, drill=None):
     """Per group and in total: monthly meetings held (signed), the quarter's model
-    meeting, attendance, HD 12's quality bar, minutes overdue for signature."""
+    meeting, attendance, HD 12's quality bar, minutes overdue for signature.
+
+    Counts are aggregated per cell in the database from the totals each signed meeting
+    stores, so the work is one row per cell whatever the number of meetings. The
+    meetings themselves are listed only for the cells of `drill` (a group id, or "all").
+    """
     start, end, months, q = period_bounds(year, month, quarter)
     groups = rotation_groups(org)
     cells = list(
         Organisation.objects.filter(parent__in=groups, kind__in=OrgKind.cell_kinds())
         .filter(Q(founded_on__isnull=True) | Q(founded_on__lt=end))
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start))
+        .only("pk", "parent_id", "name", "path", "code", "kind", "cell_type")
         .order_by("path")
     )
     rows = {g.pk: GroupRow(g, months=months) for g in groups}
@@ -81,49 +92,49 @@ def dashboard(org, *, year, month=None, quarter=None):
         rows[cell.parent_id].cells.append(cell_rows[cell.pk])
     start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     end_at = timezone.make_aware(datetime.datetime.combine(end, datetime.time()))
-    meetings = list(
-        Meeting.objects.filter(
-            cell__in=cells,
-            state=MeetingState.SIGNED,
-            planned_at__gte=start_at,
-            planned_at__lt=end_at,
-        ).values("pk", "cell_id", "period", "planned_at")
+    in_period = Meeting.objects.filter(
+        cell__parent__in=[g.pk for g in groups],
+        state=MeetingState.SIGNED,
+        planned_at__gte=start_at,
+        planned_at__lt=end_at,
     )
-    counts = {
-        r["meeting_id"]: r
-        for r in Attendance.objects.filter(meeting_id__in=[m["pk"] for m in meetings], hosted=False)
-        .values("meeting_id")
+    per_cell = (
+        in_period.values("cell_id")
         .annotate(
-            required=Count("pk", filter=~Q(status_on_day__in=[MemberStatus.EXEMPTED, MemberStatus.TEMPORARILY_AWAY])),
-            present=Count("pk", filter=Q(presence=Presence.PRESENT) & ~Q(status_on_day__in=[MemberStatus.EXEMPTED, MemberStatus.TEMPORARILY_AWAY])),
-            unexcused=Count("pk", filter=Q(presence=Presence.ABSENT_WITHOUT_REASON)),
+            months_met=Count("period", distinct=True),
+            meetings=Count("pk"),
+            required=Sum("required_count"),
+            present=Sum("present_count"),
+            quality=Count("pk", filter=QUALITY),
         )
         .order_by()
-    }  # fmt: skip
-    prepared = set(
-        CommitteeSession.objects.filter(meeting_id__in=[m["pk"] for m in meetings]).values_list(
-            "meeting_id", flat=True
-        )
     )
-    periods = {}
-    for m in meetings:
-        c = counts.get(m["pk"], {"required": 0, "present": 0, "unexcused": 0})
-        rate = c["present"] / c["required"] if c["required"] else None
-        quality = rate is not None and rate >= 0.85 and not c["unexcused"] and m["pk"] in prepared
-        row = cell_rows[m["cell_id"]]
-        row.meetings.append((m["pk"], timezone.localtime(m["planned_at"]).date(), rate, quality))
-        periods.setdefault(m["cell_id"], set()).add(m["period"])
+    for r in per_cell:
+        row = cell_rows.get(r["cell_id"])
+        if row is None:  # a cell dissolved before the period, with late-signed minutes
+            continue
+        row.months_met = r["months_met"]
         group = rows[row.cell.parent_id]
-        group.meetings += 1
-        group.required += c["required"]
-        group.present += c["present"]
-        group.quality += quality
-    for cell_id, seen in periods.items():
-        cell_rows[cell_id].months_met = len(seen)
+        group.meetings += r["meetings"]
+        group.required += r["required"] or 0
+        group.present += r["present"] or 0
+        group.quality += r["quality"]
+    if drill is not None:
+        drilled = [c.pk for c in cells if drill == "all" or str(c.parent_id) == str(drill)]
+        for m in (
+            in_period.filter(cell__in=drilled)
+            .annotate(quality=Case(When(QUALITY, then=Value(True)), default=Value(False)))
+            .values("pk", "cell_id", "planned_at", "required_count", "present_count", "quality")
+            .order_by("planned_at")
+        ):
+            required = m["required_count"]
+            rate = m["present_count"] / required if required else None
+            day = timezone.localtime(m["planned_at"]).date()
+            cell_rows[m["cell_id"]].meetings.append((m["pk"], day, rate, m["quality"]))
     late = timezone.now() - datetime.timedelta(days=SIGNATURE_GRACE_DAYS)
     for r in (
         Meeting.objects.filter(
-            cell__in=cells,
+            cell__parent__in=[g.pk for g in groups],
             state__in=[MeetingState.HELD, MeetingState.SUBMITTED],
             planned_at__lt=late,
         )
@@ -131,6 +142,8 @@ def dashboard(org, *, year, month=None, quarter=None):
         .annotate(n=Count("pk"))
         .order_by()
     ):
+        if r["cell_id"] not in cell_rows:
+            continue
         cell_rows[r["cell_id"]].overdue = r["n"]
         rows[cell_rows[r["cell_id"]].cell.parent_id].overdue += r["n"]
     for slot in RotationSlot.objects.filter(group__in=groups, year=year, quarter=q).select_related(

@@ -290,6 +290,9 @@ class MeetingHistory:
                                      rng.sample(OPINIONS, 2), strict=False)
         ]  # fmt: skip
         totals = counting.totals(attendance)
+        meeting.required_count, meeting.present_count = totals.required, totals.present_required
+        meeting.unexcused_count = len(totals.absent_without_reason)
+        meeting.prepared = True  # the committee session below
         against = 1 if totals.voters_present > 8 and rng.random() < 0.2 else 0
         votes_for = totals.voters_present - against
         vote = Vote(meeting=meeting, kind=VoteKind.RESOLUTION, subject="Thông qua nghị quyết sinh hoạt chi bộ",

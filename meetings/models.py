@@ -116,6 +116,12 @@ class Meeting(models.Model):
     # Bumped by every saved edit of the minutes: the optimistic lock of the editor.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Attendance totals, fixed when the minutes are signed (they cannot change after),
+    # so that dashboards over thousands of cells read one row per meeting.
+    required_count = models.PositiveIntegerField(null=True, editable=False)
+    present_count = models.PositiveIntegerField(null=True, editable=False)
+    unexcused_count = models.PositiveIntegerField(null=True, editable=False)
+    prepared = models.BooleanField(null=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 

@@ -80,7 +80,10 @@ def _transition(*, meeting, to, actor, reason=""):
             _copy_names(meeting)
         meeting.state = to
         meeting.state_reason = reason
-        meeting.save(update_fields=["state", "state_reason"])
+        fields = ["state", "state_reason"]
+        if to == MeetingState.SIGNED:
+            fields += _fix_totals(meeting)
+        meeting.save(update_fields=fields)
         _audit(
             actor,
             meeting,
@@ -90,6 +93,16 @@ def _transition(*, meeting, to, actor, reason=""):
             {"reason": reason} if reason else None,
         )
     return meeting
+
+
+def _fix_totals(meeting):
+    """Store the attendance totals the dashboards read; returns the fields set."""
+    totals = counting.totals(meeting.attendance.all())
+    meeting.required_count = totals.required
+    meeting.present_count = totals.present_required
+    meeting.unexcused_count = len(totals.absent_without_reason)
+    meeting.prepared = CommitteeSession.objects.filter(meeting=meeting).exists()
+    return ["required_count", "present_count", "unexcused_count", "prepared"]
 
 
 def _copy_names(meeting):

@@ -1243,11 +1243,13 @@ class ComplianceView(OrganisationMixin, TemplateView):
         quarter = int(query["quarter"]) if query.get("quarter") in ("1", "2", "3", "4") else None
         if not month and not quarter:
             quarter = (today.month - 1) // 3 + 1
-        data = compliance.dashboard(org, year=year, month=month, quarter=quarter)
+        chosen = query.get("group", "")
+        chosen = chosen if chosen.isdigit() or chosen == "all" else None
+        data = compliance.dashboard(org, year=year, month=month, quarter=quarter, drill=chosen)
         drill = None
-        if query.get("group", "").isdigit():
-            drill = next((r for r in data["rows"] if r.group.pk == int(query["group"])), None)
-        elif query.get("group") == "all":  # the cells behind the totals
+        if chosen and chosen.isdigit():
+            drill = next((r for r in data["rows"] if r.group.pk == int(chosen)), None)
+        elif chosen == "all":  # the cells behind the totals
             months = data["rows"][0].months if data["rows"] else 1
             drill = compliance.GroupRow(
                 org, cells=[c for r in data["rows"] for c in r.cells], months=months

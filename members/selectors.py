@@ -89,14 +89,19 @@ def can_see_personal_data(user, member):
     return can_manage(user, member.cell) or getattr(user, "member", None) == member
 
 
-def subtree_with_counts(root):
-    """Every organisation under `root` with rolled-up counts, in three queries.
+def subtree_with_counts(root, depth=None):
+    """The organisations under `root`, `depth` levels deep (all when None), with counts.
 
-    Each returned organisation carries `cell_count` (active cells at or below it)
-    and `status_counts` ({status: members whose current cell is at or below it}),
-    plus `member_count` (members on the roll). Queries do not grow with the tree.
+    Each returned organisation carries `cell_count` (active cells at or below it),
+    `status_counts` ({status: members whose current cell is at or below it}),
+    `member_count` (members on the roll), `tree_children` (those returned) and
+    `child_count` (all its direct children, returned or not). Five queries, whatever
+    the size of the tree; the rows read grow with the cells, not with the members.
     """
-    orgs = list(Organisation.objects.subtree_of(root).order_by("path"))
+    orgs = Organisation.objects.subtree_of(root)
+    if depth is not None:
+        orgs = orgs.filter(depth__lte=root.depth + depth)
+    orgs = list(orgs.order_by("path"))
     by_id = {org.pk: org for org in orgs}
     for org in orgs:
         org.cell_count = 0
@@ -105,23 +110,29 @@ def subtree_with_counts(root):
     for org in orgs:
         if org.pk != root.pk and org.parent_id in by_id:
             by_id[org.parent_id].tree_children.append(org)
-        if org.is_cell and org.is_active:
-            for ancestor_id in [*org.ancestor_ids, org.pk]:
-                if ancestor_id in by_id:
-                    by_id[ancestor_id].cell_count += 1
+    for org in orgs:
+        org.child_count = len(org.tree_children)
+    if depth is not None:
+        below = Organisation.objects.subtree_of(root).filter(depth=root.depth + depth + 1)
+        for parent_id, n in below.values_list("parent_id").annotate(n=Count("id")).order_by():
+            by_id[parent_id].child_count = n
+
+    def shown_ancestors(path):
+        return [by_id[i] for i in map(int, path.strip("/").split("/")) if i in by_id]
+
+    cells = Organisation.objects.subtree_of(root).cells().active().values_list("path", flat=True)
+    for path in cells:
+        for org in shown_ancestors(path):
+            org.cell_count += 1
     rows = (
         Member.objects.filter(cell__path__startswith=root.path)
-        .values("cell_id", "status")
+        .values_list("cell__path", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for row in rows:
-        cell = by_id.get(row["cell_id"])
-        if cell is None:
-            continue
-        for ancestor_id in [*cell.ancestor_ids, cell.pk]:
-            if ancestor_id in by_id:
-                by_id[ancestor_id].status_counts[row["status"]] += row["n"]
+    for path, status, n in rows:
+        for org in shown_ancestors(path):
+            org.status_counts[status] += n
     on_roll = MemberStatus.on_roll()
     for org in orgs:
         # Committees before cells, each group in name order.

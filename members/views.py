@@ -30,7 +30,9 @@ from members.models import Organisation, Position
 
 MEMBERS_PER_PAGE = 50
 AUDIT_PER_PAGE = 50
-CELL_FILTER_LIMIT = 600
+# A committee's cells fit a drop-down; a district's 475 do not (and cost 40 ms to
+# render): above this, staff open a committee to filter by its cells.
+CELL_FILTER_LIMIT = 80
 TREE_DEPTH = 2
 
 
@@ -77,7 +79,8 @@ class OrganisationTreeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         trees = []
         for root in selectors.root_organisations_for_user(self.request.user):
-            top, _orgs = selectors.subtree_with_counts(root)
+            # One level more than shown: the last level's own counts.
+            top, _orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH)
             trees.append(top)
         return {
             **super().get_context_data(**kwargs),
@@ -92,7 +95,7 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         org = self.get_organisation()
-        top, _orgs = selectors.subtree_with_counts(org)
+        top, _orgs = selectors.subtree_with_counts(org, depth=1)
         context = super().get_context_data(**kwargs)
         context.update(
             node=top,

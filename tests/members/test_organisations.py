@@ -121,9 +121,9 @@ def test_tree_and_detail_query_counts_do_not_grow(client, db, rows, django_asser
         MemberFactory(cell=cell)
     client.force_login(make_user(root, RoleKind.OBSERVER))
     client.get(reverse("home"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         page = client.get(reverse("members:organisation_tree"))
     # The tree shows two levels below the top; deeper units are a click away.
     assert page.content.decode().count("<li>") == 3
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(reverse("members:organisation_detail", args=[root.pk]))

@@ -1,0 +1,330 @@
+"""Server time and SQL queries of the key pages, at district and at province scale.
+
+    make bench
+
+On a fresh PostgreSQL database (`BENCH_DATABASE_URL`, default
+postgres://postgres@127.0.0.1:5432/cellmeet_bench, dropped and recreated): builds the
+demo district with three years of meetings, measures every key page; adds ten more
+districts (`load_demo --scale 11`), measures again; times the PDFs. Production
+settings (DEBUG off). Each page is requested in-process through Django's full
+middleware stack, after warm-up requests; the bare page (a login-required view that
+returns a few bytes) is measured in the same run, so the ratio holds on a noisy
+machine. Results go to var/bench/results.md and var/bench/results.json.
+
+Targets at province scale: p95 <= 100 ms and <= 5x the bare page; query counts equal
+at both scales.
+"""
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cellmeet.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.mixins import LoginRequiredMixin  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections, connection, reset_queries  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
+from django.views import View  # noqa: E402
+from django.views.generic import TemplateView  # noqa: E402
+
+from meetings import services  # noqa: E402
+from meetings.models import Meeting  # noqa: E402
+from members.enums import RoleKind  # noqa: E402
+from members.models import Organisation, Role  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+PROVINCE = int(os.environ.get("BENCH_PROVINCE_SCALE", "11"))  # districts; smaller for a trial
+WARMUP = 5
+OUT = ROOT / "var" / "bench"
+P95_TARGET_MS = 100
+RATIO_TARGET = 5
+
+
+class BarePage(LoginRequiredMixin, View):
+    """The floor: session, user and middleware, no work of our own."""
+
+    def get(self, request):
+        return HttpResponse("ok")
+
+
+class LayoutPage(LoginRequiredMixin, TemplateView):
+    """The floor of a page: the same, plus the layout every page shares, empty."""
+
+    template_name = "base.html"
+
+
+urlpatterns = [
+    path("bench/bare/", BarePage.as_view()),
+    path("bench/layout/", LayoutPage.as_view()),
+    path("", include("cellmeet.urls")),
+]
+
+
+def measure(client, method, url, payload=None, content_type=None):
+    def once():
+        if method == "post":
+            response = client.post(url, payload, content_type=content_type)
+        else:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    for _run in range(WARMUP):
+        once()
+    with CaptureQueriesContext(connection) as queries:
+        once()
+    query_count = len(queries)
+    seconds = []
+    for _run in range(RUNS):
+        started = time.perf_counter()
+        once()
+        seconds.append(time.perf_counter() - started)
+    reset_queries()
+    seconds.sort()
+    return {
+        "median_ms": round(statistics.median(seconds) * 1000, 1),
+        "p95_ms": round(seconds[int(len(seconds) * 0.95) - 1] * 1000, 1),
+        "queries": query_count,
+    }
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def province_staff():
+    """A committee-staff account at the province, for the province-wide pages."""
+    province = Organisation.objects.get(code="HG")
+    account, created = get_user_model().objects.get_or_create(
+        username="tinh", defaults={"first_name": "Văn phòng Tỉnh ủy"}
+    )
+    if created:
+        Role.objects.create(user=account, organisation=province, kind=RoleKind.COMMITTEE_STAFF)
+    return account, province
+
+
+def open_meeting(secretary):
+    """Thanh Sơn's January 2019 meeting, being held: what the minutes editor saves to."""
+    cell = Organisation.objects.get(code="VX-TT-THANHSON")
+    meeting = Meeting.objects.filter(cell=cell, state="held").first()
+    if meeting:
+        return meeting
+    import datetime
+
+    from django.utils import timezone
+
+    member = secretary.member
+    day = datetime.date(2019, 1, 5)
+    start = timezone.make_aware(datetime.datetime(2019, 1, 5, 19, 30))
+    meeting = services.plan_meeting(actor=secretary, cell=cell, kind="regular",
+                                    planned_at=start, place="Nhà văn hóa thôn")  # fmt: skip
+    services.record_committee_session(actor=secretary, meeting=meeting,
+                                      held_on=day - datetime.timedelta(days=3),
+                                      attendees=[member], agreed_content="Chương trình tháng 1")  # fmt: skip
+    services.change_state(actor=secretary, meeting=meeting, to="prepared")
+    services.take_attendance(actor=secretary, meeting=meeting, marks={}, guests=[])
+    services.change_state(actor=secretary, meeting=meeting, to="held")
+    meeting.refresh_from_db()
+    return meeting
+
+
+def pages():
+    """(name, who, method, url, payload) for each key page."""
+    district = Organisation.objects.get(code="VX")
+    cell = Organisation.objects.get(code="VX-TT-THANHSON")
+    secretary = user("thanhson.bithu")
+    staff = user("district")
+    tinh, province = province_staff()
+    signed = Meeting.objects.filter(cell=cell, state="signed").order_by("-planned_at").first()
+    held = open_meeting(secretary)
+    draft = {"version": held.version, "data": {"conclusion": "Chi bộ thống nhất " * 40}}
+    period = "?year=2018&quarter=4"
+    return [
+        ("bare authenticated page", secretary, "get", "/bench/bare/", None),
+        ("empty layout page", secretary, "get", "/bench/layout/", None),
+        ("secretary home", secretary, "get", reverse("home"), None),
+        ("meeting page (signed)", secretary, "get", signed.get_absolute_url(), None),
+        ("minutes autosave", secretary, "post",
+         reverse("meetings:meeting_draft", args=[held.pk]), draft),
+        ("member search, district", staff, "get",
+         reverse("members:member_list", args=[district.pk]) + "?q=thi+huong", None),
+        ("member search, province", tinh, "get",
+         reverse("members:member_list", args=[province.pk]) + "?q=thi+huong", None),
+        ("organisation tree, district", staff, "get", reverse("members:organisation_tree"), None),
+        ("organisation tree, province", tinh, "get", reverse("members:organisation_tree"), None),
+        ("rotation grid, district", staff, "get",
+         reverse("meetings:rotation", args=[district.pk]) + "?year=2018", None),
+        ("compliance, district", staff, "get",
+         reverse("meetings:compliance", args=[district.pk]) + period, None),
+        ("compliance, province", tinh, "get",
+         reverse("meetings:compliance", args=[province.pk]) + period, None),
+    ]  # fmt: skip
+
+
+def run_pages(scale_label):
+    results = {}
+    # Keep one connection for the run, as app servers do (persistent connections), and
+    # keep the query log across the request boundary so that it can be counted.
+    request_started.disconnect(reset_queries)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    with override_settings(ROOT_URLCONF=__name__):
+        for name, who, method, url, payload in pages():
+            client = Client()
+            client.force_login(who)
+            if payload is not None:
+                payload = json.dumps(payload)
+            results[name] = measure(client, method, url, payload, "application/json")
+            row = results[name]
+            print(f"  {scale_label:<9} {name:<30} median {row['median_ms']:>6} ms  "
+                  f"p95 {row['p95_ms']:>6} ms  {row['queries']:>3} queries", flush=True)  # fmt: skip
+    return results
+
+
+def counts():
+    from meetings.models import Attendance
+    from members.models import Member
+
+    return {
+        "cells": Organisation.objects.cells().count(),
+        "members": Member.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "attendance rows": Attendance.objects.count(),
+    }
+
+
+def pdf_timings():
+    import datetime
+
+    from meetings import documents, pdf
+
+    cell = Organisation.objects.get(code="VX-TT-THANHSON")
+    meeting = Meeting.objects.filter(cell=cell, state="signed").order_by("planned_at").first()
+    digest = documents.signed_hash(meeting)
+    year = (datetime.date(2018, 1, 1), datetime.date(2018, 12, 31))
+
+    def timed(action, runs):
+        action()
+        seconds = []
+        for _run in range(runs):
+            started = time.perf_counter()
+            action()
+            seconds.append(time.perf_counter() - started)
+        return round(statistics.median(seconds), 3)
+
+    return {
+        "minutes (one meeting), s": timed(
+            lambda: pdf.render_minutes(meeting, number=1, code="BENCHMARK0", digest=digest), 10
+        ),
+        "minute book (12 meetings), s": timed(lambda: documents.minute_book(cell, *year), 3),
+    }
+
+
+def load(scale):
+    started = time.monotonic()
+    call_command("load_demo", scale=scale, years=3, jobs=2, verbosity=0)
+    return round(time.monotonic() - started)
+
+
+def verdicts(results):
+    bare = results["bare authenticated page"]
+    lines = []
+    for name, row in results.items():
+        if name == "bare authenticated page":
+            continue
+        ratio = row["p95_ms"] / bare["p95_ms"]
+        row["ratio_p95_to_bare"] = round(ratio, 1)
+        row["meets_target"] = row["p95_ms"] <= P95_TARGET_MS and ratio <= RATIO_TARGET
+        if not row["meets_target"]:
+            lines.append(f"{name}: p95 {row['p95_ms']} ms, {ratio:.1f}x the bare page")
+    return lines
+
+
+def report(data):
+    district, province = data["district"]["pages"], data["province"]["pages"]
+    lines = [
+        "# cellmeet benchmark",
+        "",
+        f"{data['when']} · {data['machine']} · PostgreSQL {data['postgres']} · "
+        f"{RUNS} requests per page after {WARMUP} warm-up, production settings",
+        "",
+        "| data | " + " | ".join(data["district"]["counts"]) + " | load time |",
+        "|---|" + "---:|" * (len(data["district"]["counts"]) + 1),
+    ]
+    for scale in ("district", "province"):
+        row = data[scale]
+        lines.append(f"| {scale} | " + " | ".join(f"{v:,}" for v in row["counts"].values())
+                     + f" | {row['load_s']} s |")  # fmt: skip
+    lines += [
+        "",
+        "| page | district median / p95 ms | queries | province median / p95 ms | queries "
+        "| province p95 ÷ bare p95 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in district:
+        d, p = district[name], province[name]
+        ratio = p.get("ratio_p95_to_bare", 1.0)
+        lines.append(f"| {name} | {d['median_ms']} / {d['p95_ms']} | {d['queries']} | "
+                     f"{p['median_ms']} / {p['p95_ms']} | {p['queries']} | {ratio} |")  # fmt: skip
+    lines += ["", "| document | median |", "|---|---:|"]
+    lines += [f"| {name} | {value} |" for name, value in data["pdf"].items()]
+    lines += ["", "Targets (province scale): p95 <= 100 ms, <= 5x the bare page, "
+              "query counts equal at both scales."]  # fmt: skip
+    lines += [f"- MISSED {line}" for line in data["missed"]] or ["- all met"]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    if connection.vendor != "postgresql":
+        sys.exit("make bench measures PostgreSQL: set DATABASE_URL (the Makefile does).")
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    data = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}",
+        "postgres": connection.cursor().connection.server_version,
+    }
+    for scale_label, scale in (("district", 1), ("province", PROVINCE)):
+        print(f"Building the {scale_label} ({scale} × Vị Xuyên, 2016–2018)…", flush=True)
+        load_s = load(scale)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        data[scale_label] = {"load_s": load_s, "counts": counts(), "pages": run_pages(scale_label)}
+        if scale == 1:
+            data["pdf"] = pdf_timings()
+            print(f"  PDFs: {data['pdf']}", flush=True)
+    missed = verdicts(data["province"]["pages"])
+    for name, row in data["district"]["pages"].items():
+        if row["queries"] != data["province"]["pages"][name]["queries"]:
+            missed.append(f"{name}: {row['queries']} queries at district scale, "
+                          f"{data['province']['pages'][name]['queries']} at province scale")  # fmt: skip
+    data["missed"] = missed
+    data["total_s"] = round(time.monotonic() - started)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(data, ensure_ascii=False, indent=2))
+    (OUT / "results.md").write_text(report(data))
+    print(report(data))
+    print(f"Total {data['total_s']} s; results in {OUT}/results.md")
+    if missed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
