@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see README).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint format messages check clean bench-pdf bench
+.PHONY: install run serve load test lint format messages check clean bench-pdf bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ run: install $(CATALOGUES) $(FONTS)
 	@echo ""
 	CELLMEET_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production configuration: gunicorn, DEBUG off, whitenoise, persistent connections.
+# Uses DATABASE_URL (SQLite by default); set the production variables of the README.
+serve: install $(CATALOGUES) $(FONTS)
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
 test: install $(CATALOGUES) $(FONTS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -80,6 +85,12 @@ bench: install $(CATALOGUES) $(FONTS)
 	DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 CELLMEET_BASE_URL=https://cellmeet.example.vn DJANGO_CONN_MAX_AGE=60 \
 	DJANGO_STATIC_ROOT=var/bench/static DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_LOG_LEVEL=WARNING \
 		sh -c '$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && $(BIN)/python scripts/bench.py'
+
+# 50 secretaries and 5 district staff for 60 s against `make serve` on PostgreSQL.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cellmeet_load
+load: install $(CATALOGUES) $(FONTS)
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	DATABASE_URL="$(LOAD_DATABASE_URL)" $(BIN)/python scripts/load_test.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,177 @@
+"""Load test: 50 secretaries and 5 district staff for 60 s against `make serve`.
+
+    make load        (LOAD_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/cellmeet_load)
+
+Recreates the database, loads the demo district with three years of meetings, gives 50
+secretaries a meeting in progress to type minutes into, starts the production
+configuration (scripts/serve.sh: gunicorn, DEBUG off) on port 8100, and runs locust
+headless (scripts/locustfile.py). Fails unless every request succeeded. Results go to
+var/load/results.md (and locust's CSV files beside it).
+"""
+
+import csv
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "load"
+PORT = int(os.environ.get("LOAD_PORT", "8100"))
+DURATION = int(os.environ.get("LOAD_SECONDS", "60"))
+RAMP_UP = 15  # seconds in which the 55 users arrive and log in, 5 a second
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cellmeet.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # this process only prepares data
+
+import fresh_database  # noqa: E402
+
+
+def prepare():
+    """Demo data, and the accounts the simulated users log in with."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from meetings import services
+    from meetings.models import Meeting
+    from members.demo import DEMO_PASSWORD
+    from members.enums import RoleKind
+    from members.models import Organisation, Role
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", years=3)
+    User = get_user_model()
+    district = Organisation.objects.get(code="VX")
+    secretaries = []
+    start = timezone.make_aware(datetime.datetime(2019, 1, 5, 19, 30))
+    for user in User.objects.filter(username__endswith=".bithu").order_by("username")[:50]:
+        cell = Role.objects.get(user=user, kind=RoleKind.SECRETARY).organisation
+        signed = Meeting.objects.filter(cell=cell, state="signed").order_by("-planned_at").first()
+        held = Meeting.objects.filter(cell=cell, state="held").first()
+        if held is None:
+            held = services.plan_meeting(actor=user, cell=cell, kind="regular", planned_at=start,
+                                         place="Nhà văn hóa")  # fmt: skip
+            services.record_committee_session(
+                actor=user, meeting=held, held_on=start.date() - datetime.timedelta(days=3),
+                attendees=[user.member], agreed_content="Chương trình tháng 1",
+            )  # fmt: skip
+            services.change_state(actor=user, meeting=held, to="prepared")
+            services.take_attendance(actor=user, meeting=held, marks={}, guests=[])
+            services.change_state(actor=user, meeting=held, to="held")
+            held.refresh_from_db()
+        secretaries.append({"username": user.username, "cell": cell.pk, "signed": signed.pk,
+                            "held": held.pk, "version": held.version})  # fmt: skip
+    lead = User.objects.get(username="district")
+    staff = [lead.username]
+    for n in range(2, 6):
+        clerk, created = User.objects.get_or_create(
+            username=f"district{n}", defaults={"password": lead.password}
+        )
+        if created:
+            Role.objects.create(user=clerk, organisation=district, kind=RoleKind.COMMITTEE_STAFF)
+        staff.append(clerk.username)
+    return {
+        "password": DEMO_PASSWORD,
+        "district": district.pk,
+        "secretaries": secretaries,
+        "staff": [{"username": name} for name in staff],
+    }
+
+
+def wait_for(url, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"the server did not answer {url}")
+
+
+def summary(prefix):
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return rows
+
+
+def report(rows, workers):
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    lines = [
+        "# cellmeet load test",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M')} · 50 secretaries + 5 district staff for "
+        f"{DURATION} s after a {RAMP_UP} s ramp-up in which they log in (not counted), "
+        f"1–3 s between actions · `make serve` ({workers} gunicorn workers) on PostgreSQL, "
+        f"{os.cpu_count()} cores shared with locust",
+        "",
+        "| request | count | failures | median ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | "
+                     f"{r['Median Response Time']} | {r['95%']} | "
+                     f"{float(r['Max Response Time']):.0f} |")  # fmt: skip
+    lines += ["", f"Throughput {float(total['Requests/s']):.1f} requests/s; "
+              f"{total['Failure Count']} failures; p95 over all requests {total['95%']} ms."]  # fmt: skip
+    return "\n".join(lines) + "\n", int(total["Failure Count"]), int(total["Request Count"])
+
+
+def main():
+    database = os.environ["DATABASE_URL"]
+    if not database.startswith("postgres"):
+        sys.exit("make load runs against PostgreSQL: set LOAD_DATABASE_URL.")
+    fresh_database.main(database)
+    print("Loading the demo district (three years of meetings)…", flush=True)
+    accounts = prepare()
+    OUT.mkdir(parents=True, exist_ok=True)
+    accounts_file = OUT / "accounts.json"
+    accounts_file.write_text(json.dumps(accounts, ensure_ascii=False))
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(PORT),
+           "GUNICORN_ACCESS_LOG": str(OUT / "access.log"), "DJANGO_LOG_LEVEL": "WARNING"}  # fmt: skip
+    env.pop("DJANGO_DEBUG", None)
+    with open(OUT / "server.log", "w") as log:
+        workers = run_load(env, log)
+    text, failures, count = report(summary(OUT / "locust"), workers)
+    (OUT / "results.md").write_text(text)
+    print(text)
+    if failures or count == 0:
+        sys.exit(f"{failures} failed requests of {count}: see var/load/server.log")
+
+
+def run_load(env, log):
+    accounts_file = OUT / "accounts.json"
+    server = subprocess.Popen([str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{PORT}/accounts/login/")
+        workers = os.environ.get("GUNICORN_WORKERS", os.cpu_count() * 2 + 1)
+        print(f"Server up; {RAMP_UP} s ramp-up and {DURATION} s of 55 simulated users…",
+              flush=True)  # fmt: skip
+        subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"),
+             "--headless", "--users", "55", "--spawn-rate", "5",
+             "--run-time", f"{RAMP_UP + DURATION}s", "--reset-stats",
+             "--host", f"http://127.0.0.1:{PORT}", "--csv", str(OUT / "locust"),
+             "--only-summary", "--loglevel", "WARNING"],
+            env={**os.environ, "CELLMEET_LOAD_ACCOUNTS": str(accounts_file)}, check=False,
+        )  # fmt: skip
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return workers
+
+
+if __name__ == "__main__":
+    main()
