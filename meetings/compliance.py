@@ -31,8 +31,10 @@ class CellRow:
 @dataclass
 class GroupRow:
     group: Organisation
-    cells: list = field(default_factory=list)
+    cells: list = field(default_factory=list)  # CellRow, for a drilled-down group only
     months: int = 1
+    cell_count: int = 0
+    met: int = 0
     model_held: bool | None = None  # None: no quarter in the period / no cells
     model_slot: RotationSlot | None = None
     required: int = 0
@@ -43,11 +45,7 @@ class GroupRow:
 
     @property
     def cell_months(self):
-        return len(self.cells) * self.months
-
-    @property
-    def met(self):
-        return sum(row.months_met for row in self.cells)
+        return self.cell_count * self.months
 
     @property
     def met_percent(self):
@@ -78,18 +76,22 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     """
     start, end, months, q = period_bounds(year, month, quarter)
     groups = rotation_groups(org)
-    cells = list(
+    existing = (
         Organisation.objects.filter(parent__in=groups, kind__in=OrgKind.cell_kinds())
         .filter(Q(founded_on__isnull=True) | Q(founded_on__lt=end))
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start))
-        .only("pk", "parent_id", "name", "path", "code", "kind", "cell_type")
-        .order_by("path")
     )
     rows = {g.pk: GroupRow(g, months=months) for g in groups}
+    group_of = dict(existing.values_list("pk", "parent_id"))  # plain rows: thousands of cells
+    for group_id in group_of.values():
+        rows[group_id].cell_count += 1
     cell_rows = {}
-    for cell in cells:
-        cell_rows[cell.pk] = CellRow(cell)
-        rows[cell.parent_id].cells.append(cell_rows[cell.pk])
+    if drill is not None:
+        for cell in existing.filter(
+            parent__in=[g.pk for g in groups if drill == "all" or str(g.pk) == str(drill)]
+        ).order_by("path"):
+            cell_rows[cell.pk] = CellRow(cell)
+            rows[cell.parent_id].cells.append(cell_rows[cell.pk])
     start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     end_at = timezone.make_aware(datetime.datetime.combine(end, datetime.time()))
     in_period = Meeting.objects.filter(
@@ -110,19 +112,19 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
         .order_by()
     )
     for r in per_cell:
-        row = cell_rows.get(r["cell_id"])
-        if row is None:  # a cell dissolved before the period, with late-signed minutes
+        if r["cell_id"] not in group_of:  # dissolved before the period, signed late
             continue
-        row.months_met = r["months_met"]
-        group = rows[row.cell.parent_id]
+        if r["cell_id"] in cell_rows:
+            cell_rows[r["cell_id"]].months_met = r["months_met"]
+        group = rows[group_of[r["cell_id"]]]
+        group.met += r["months_met"]
         group.meetings += r["meetings"]
         group.required += r["required"] or 0
         group.present += r["present"] or 0
         group.quality += r["quality"]
-    if drill is not None:
-        drilled = [c.pk for c in cells if drill == "all" or str(c.parent_id) == str(drill)]
+    if cell_rows:
         for m in (
-            in_period.filter(cell__in=drilled)
+            in_period.filter(cell__in=list(cell_rows))
             .annotate(quality=Case(When(QUALITY, then=Value(True)), default=Value(False)))
             .values("pk", "cell_id", "planned_at", "required_count", "present_count", "quality")
             .order_by("planned_at")
@@ -142,20 +144,21 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        if r["cell_id"] not in cell_rows:
+        if r["cell_id"] not in group_of:
             continue
-        cell_rows[r["cell_id"]].overdue = r["n"]
-        rows[cell_rows[r["cell_id"]].cell.parent_id].overdue += r["n"]
+        if r["cell_id"] in cell_rows:
+            cell_rows[r["cell_id"]].overdue = r["n"]
+        rows[group_of[r["cell_id"]]].overdue += r["n"]
     for slot in RotationSlot.objects.filter(group__in=groups, year=year, quarter=q).select_related(
         "meeting"
     ):
         row = rows[slot.group_id]
         row.model_slot = slot
-        row.model_held = slot.is_held if row.cells else None
+        row.model_held = slot.is_held if row.cell_count else None
     ordered = [rows[g.pk] for g in groups]
-    with_cells = [r for r in ordered if r.cells]
+    with_cells = [r for r in ordered if r.cell_count]
     total = {
-        "cells": sum(len(r.cells) for r in ordered),
+        "cells": sum(r.cell_count for r in ordered),
         "met": sum(r.met for r in ordered),
         "cell_months": sum(r.cell_months for r in ordered),
         "groups": len(with_cells),

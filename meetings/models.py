@@ -145,7 +145,17 @@ class Meeting(models.Model):
             ),
             _check(Q(kind="addendum") | Q(amends__isnull=True), "meeting_only_addenda_amend"),
         ]
-        indexes = [models.Index(fields=["cell", "planned_at"])]
+        indexes = [
+            models.Index(fields=["cell", "planned_at"]),
+            # Dashboards over a whole committee or province read one period at a time.
+            models.Index(fields=["planned_at"], name="meeting_planned_at_idx"),
+            # Minutes awaiting signature are few; dashboards look for the overdue ones.
+            models.Index(
+                fields=["planned_at"],
+                condition=Q(state__in=["held", "submitted"]),
+                name="meeting_unsigned_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.display_title

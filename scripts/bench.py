@@ -209,6 +209,20 @@ def counts():
     }
 
 
+def table_sizes():
+    """Disk per row of the tables that grow with the country: for docs/scaling.md."""
+    tables = ["members_member", "meetings_meeting", "meetings_attendance",
+              "meetings_agendaitem", "meetings_signature", "members_auditevent"]  # fmt: skip
+    sizes = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT count(*), pg_total_relation_size('{table}') FROM {table}")
+            rows, size = cursor.fetchone()
+            sizes[table] = {"rows": rows, "mb": round(size / 2**20, 1),
+                            "bytes_per_row": round(size / rows) if rows else None}  # fmt: skip
+    return sizes
+
+
 def pdf_timings():
     import datetime
 
@@ -282,6 +296,10 @@ def report(data):
         ratio = p.get("ratio_p95_to_bare", 1.0)
         lines.append(f"| {name} | {d['median_ms']} / {d['p95_ms']} | {d['queries']} | "
                      f"{p['median_ms']} / {p['p95_ms']} | {p['queries']} | {ratio} |")  # fmt: skip
+    lines += ["", "| table (province) | rows | MB with indexes | bytes per row |",
+              "|---|---:|---:|---:|"]  # fmt: skip
+    for table, row in data["province"]["tables"].items():
+        lines.append(f"| {table} | {row['rows']:,} | {row['mb']} | {row['bytes_per_row']} |")
     lines += ["", "| document | median |", "|---|---:|"]
     lines += [f"| {name} | {value} |" for name, value in data["pdf"].items()]
     lines += ["", "Targets (province scale): p95 <= 100 ms, <= 5x the bare page, "
@@ -306,7 +324,8 @@ def main():
         load_s = load(scale)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        data[scale_label] = {"load_s": load_s, "counts": counts(), "pages": run_pages(scale_label)}
+        data[scale_label] = {"load_s": load_s, "counts": counts(), "pages": run_pages(scale_label),
+                             "tables": table_sizes()}  # fmt: skip
         if scale == 1:
             data["pdf"] = pdf_timings()
             print(f"  PDFs: {data['pdf']}", flush=True)
