@@ -3,14 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from meetings.views import HomeView
+from members.forms import LoginForm, PasswordChangeForm
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
         name="password_change",
     ),
     path(

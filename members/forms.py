@@ -3,6 +3,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,14 @@ class CleanInputMixin:
             for name in hidden:
                 del self.errors[name]
             self.add_error(None, STALE_PAGE)
+
+
+class LoginForm(CleanInputMixin, auth_forms.AuthenticationForm):
+    """Django's login form, refusing input as ours do."""
+
+
+class PasswordChangeForm(CleanInputMixin, auth_forms.PasswordChangeForm):
+    """Django's password change form, refusing input as ours do."""
 
 
 class VersionedFormMixin:

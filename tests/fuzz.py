@@ -379,7 +379,8 @@ def view_form_classes():
                     walk(pattern.url_patterns)
                 continue
             view = getattr(pattern.callback, "view_class", None)
-            form_class = getattr(view, "form_class", None)
+            initkwargs = getattr(pattern.callback, "view_initkwargs", {})
+            form_class = initkwargs.get("form_class", getattr(view, "form_class", None))
             if form_class is not None:
                 found.add(form_class)
 
