@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils.functional import Promise
 from django.utils.html import escape
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 # Small enough for every fuzz file together to run in about a minute on SQLite.
@@ -286,8 +286,17 @@ def check_response(response, *, allowed=(200, 302), shown=("form",), refused=Tru
         assert escape(message) in page, f"error not shown on the page: {message[:200]!r}"
 
 
-def fuzz(user, url, strategy, *, method="post", send=None, allowed=(200, 302), shown=("form",),
-         check=None):  # fmt: skip
+def fuzz(
+    user,
+    url,
+    strategy,
+    *,
+    method="post",
+    send=None,
+    allowed=(200, 302),
+    shown=("form",),
+    check=None,
+):
     """Send each drawn `data` to `url` as `user` (None: anonymous), each example rolled back.
 
     `send(client, data)` replaces the plain GET or POST; `check(response, data)` adds
@@ -305,7 +314,6 @@ def fuzz(user, url, strategy, *, method="post", send=None, allowed=(200, 302), s
                 response = send(client, data)
             else:
                 response = getattr(client, method)(url, data)
-            event(f"HTTP {response.status_code}")  # pytest --hypothesis-show-statistics
             check_response(response, allowed=allowed, shown=shown, refused=method == "post")
             if check is not None:
                 check(response, data)
@@ -368,8 +376,8 @@ def _ours(path):
 
 
 def view_form_classes():
-    """Form classes our URLs' views use (Django's own login and password forms among
-    them); the admin is Django's and is left out."""
+    """Form classes our URLs' views use, any of Django's among them; the admin is
+    Django's and is left out."""
     found = set()
 
     def walk(patterns):
