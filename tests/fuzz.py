@@ -8,6 +8,7 @@ the form the view itself renders, so dynamic fields and the view's querysets are
 
 import datetime
 import importlib
+import os
 import pkgutil
 
 from django import forms
@@ -21,9 +22,10 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# Small enough for every fuzz file together to run in about a minute on SQLite.
+# Small enough for every fuzz file together to run in about a minute on SQLite; set
+# CELLMEET_FUZZ_EXAMPLES to look harder.
 FUZZ_SETTINGS = settings(
-    max_examples=20,
+    max_examples=int(os.environ.get("CELLMEET_FUZZ_EXAMPLES", 20)),
     deadline=None,
     database=None,
     suppress_health_check=[
