@@ -1,22 +1,40 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.enums import AgendaSection, MeetingKind, TaskStatus, VoteKind
 from meetings.models import AgendaItem, Guest
-from members.forms import DATE_WIDGET
+from members.forms import DATE_WIDGET, STALE_PAGE, CleanInputMixin
 from members.models import Member
 
 TIME_WIDGET = forms.TimeInput(
     attrs={"placeholder": "hh:mm", "inputmode": "numeric"}, format="%H:%M"
 )
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
+# Rows a formset takes at most: far more than a meeting has agenda items or guests, and
+# few enough that a tampered form count costs nothing.
+MAX_ROWS = 100
 
 
-class PlanForm(forms.Form):
+class FormSet(forms.BaseFormSet):
+    """A formset whose refusals read in the interface's language (Django's have no
+    Vietnamese)."""
+
+    default_error_messages = {
+        "missing_management_form": STALE_PAGE,
+        "too_many_forms": _("Nhiều nhất %(num)d dòng."),
+    }
+
+
+def bounded_formset(form, **kwargs):
+    return formset_factory(form, formset=FormSet, max_num=MAX_ROWS, absolute_max=MAX_ROWS, **kwargs)
+
+
+class PlanForm(CleanInputMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Loại sinh hoạt"),
         choices=[c for c in MeetingKind.choices if c[0] != MeetingKind.ADDENDUM],
@@ -51,8 +69,25 @@ class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.full_name} ({obj.date_of_birth:%Y})"
 
+    def clean(self, value):
+        # Django looks the ids up with __in, which, unlike an exact lookup, does not
+        # check that they fit the column: SQLite raises OverflowError. Such ids are
+        # nobody's.
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                fits = -(2**63) <= int(pk) < 2**63
+            except (TypeError, ValueError):
+                continue  # refused by Django as it should be
+            if not fits:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
 
-class CommitteeSessionForm(forms.Form):
+
+class CommitteeSessionForm(CleanInputMixin, forms.Form):
     held_on = forms.DateField(label=_("Ngày họp chi ủy"), widget=DATE_WIDGET)
     attendees = MemberMultipleChoiceField(
         label=_("Thành phần dự"),
@@ -73,7 +108,7 @@ class CommitteeSessionForm(forms.Form):
         self.fields["attendees"].queryset = members
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(CleanInputMixin, forms.Form):
     item = forms.ModelChoiceField(
         queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -88,20 +123,20 @@ class AgendaItemForm(forms.Form):
             self.fields["item"].queryset = items
 
 
-AgendaFormSet = formset_factory(AgendaItemForm, extra=1, can_order=True, can_delete=True)
+AgendaFormSet = bounded_formset(AgendaItemForm, extra=1, can_order=True, can_delete=True)
 
 
-class DirectiveForm(forms.Form):
+class DirectiveForm(CleanInputMixin, forms.Form):
     reference = forms.CharField(
         label=_("Số, ký hiệu"), max_length=60, help_text=_("Ví dụ: 18-NQ/TW")
     )
     title = forms.CharField(label=_("Trích yếu"), max_length=300)
 
 
-DirectiveFormSet = formset_factory(DirectiveForm, extra=1, can_delete=True)
+DirectiveFormSet = bounded_formset(DirectiveForm, extra=1, can_delete=True)
 
 
-class GuestForm(forms.Form):
+class GuestForm(CleanInputMixin, forms.Form):
     guest = forms.ModelChoiceField(
         queryset=Guest.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -115,10 +150,10 @@ class GuestForm(forms.Form):
             self.fields["guest"].queryset = guests
 
 
-GuestFormSet = formset_factory(GuestForm, extra=2, can_delete=True)
+GuestFormSet = bounded_formset(GuestForm, extra=2, can_delete=True)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(CleanInputMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     chair = MemberChoiceField(label=_("Chủ trì"), queryset=Member.objects.none())
     minute_taker = MemberChoiceField(label=_("Thư ký"), queryset=Member.objects.none())
@@ -159,7 +194,7 @@ class MinutesForm(forms.Form):
         }
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(CleanInputMixin, forms.Form):
     item = forms.ModelChoiceField(label=_("Mục chương trình"), queryset=AgendaItem.objects.none())
     speaker = forms.ChoiceField(label=_("Người phát biểu"))
     text = forms.CharField(label=_("Ý kiến"), widget=TEXTAREA)
@@ -188,7 +223,7 @@ class OpinionForm(forms.Form):
         return {"speaker_guest": self.guests[value[1:]]}
 
 
-class VoteForm(forms.Form):
+class VoteForm(CleanInputMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Loại biểu quyết"), choices=VoteKind.choices)
     subject = forms.CharField(label=_("Nội dung biểu quyết"), max_length=300)
     votes_for = forms.IntegerField(label=_("Tán thành"), min_value=0, max_value=10000)
@@ -200,11 +235,11 @@ class VoteForm(forms.Form):
     )
 
 
-class StateChangeForm(forms.Form):
+class StateChangeForm(CleanInputMixin, forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
 
 
-class SignForm(forms.Form):
+class SignForm(CleanInputMixin, forms.Form):
     password = forms.CharField(
         label=_("Mật khẩu của bạn"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -212,7 +247,7 @@ class SignForm(forms.Form):
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(CleanInputMixin, forms.Form):
     assignee = MemberChoiceField(label=_("Người thực hiện"), queryset=Member.objects.none())
     description = forms.CharField(label=_("Nhiệm vụ"), max_length=300)
     due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE_WIDGET)
@@ -222,12 +257,12 @@ class TaskForm(forms.Form):
         self.fields["assignee"].queryset = members
 
 
-class TaskUpdateForm(forms.Form):
+class TaskUpdateForm(CleanInputMixin, forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskStatus.choices)
     note = forms.CharField(label=_("Ghi chú tiến độ"), max_length=500, required=False)
 
 
-class DisseminationForm(forms.Form):
+class DisseminationForm(CleanInputMixin, forms.Form):
     audience = forms.CharField(
         label=_("Phổ biến tới"),
         max_length=200,
@@ -239,7 +274,7 @@ class DisseminationForm(forms.Form):
     )
 
 
-class MinuteBookForm(forms.Form):
+class MinuteBookForm(CleanInputMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=1930, max_value=2100, required=False)
     start = forms.DateField(label=_("Hoặc từ ngày"), widget=DATE_WIDGET, required=False)
     end = forms.DateField(label=_("đến ngày"), widget=DATE_WIDGET, required=False)
@@ -266,7 +301,7 @@ class MinuteBookForm(forms.Form):
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-class RatingForm(forms.Form):
+class RatingForm(CleanInputMixin, forms.Form):
     """One field per criterion of the template: a tick for a checklist, points otherwise."""
 
     def __init__(self, *args, template, **kwargs):
@@ -287,5 +322,5 @@ class RatingForm(forms.Form):
         return {key: int(value) for key, value in self.cleaned_data.items()}
 
 
-class LessonForm(forms.Form):
+class LessonForm(CleanInputMixin, forms.Form):
     text = forms.CharField(label=_("Bài học kinh nghiệm"), widget=TEXTAREA, max_length=4000)

@@ -58,9 +58,13 @@ from meetings.models import (
 )
 from members import selectors as member_selectors
 from members.enums import CellType, MemberStatus
+from members.forms import NO_NULL_CHARACTERS
 from members.views import OrganisationMixin, _visible_ancestors
 
 MEETINGS_PER_PAGE = 50
+# Years a page may be asked about (the Party's founding to a lifetime ahead); anything
+# else is a typo or a tampered address, and would not fit a date or the database.
+FIRST_YEAR, LAST_YEAR = 1930, 2100
 WEEKDAYS = [
     pgettext_lazy("weekday", "T2"),
     pgettext_lazy("weekday", "T3"),
@@ -99,9 +103,11 @@ class MeetingListView(OrganisationMixin, TemplateView):
     def get_month(self):
         value = self.request.GET.get("month", "")
         try:
-            return datetime.datetime.strptime(value, "%Y-%m").date()
+            month = datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             return None
+        # The page links the months before and after: year 1 or 9999 has none.
+        return month if _year(month.year) else None
 
     def get_context_data(self, **kwargs):
         org = self.get_organisation()
@@ -137,6 +143,21 @@ class MeetingListView(OrganisationMixin, TemplateView):
             "meetings": page.object_list,
             "query_string": query.urlencode(),
         }
+
+
+def _number(value):
+    """`value`, from a query string or a form, as an int; None if it is not one (or has
+    more digits than Python converts)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _year(value):
+    """`value` as a year between FIRST_YEAR and LAST_YEAR, else None."""
+    year = _number(value)
+    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def _calendar(month, meetings):
@@ -511,6 +532,8 @@ class AttendanceView(MeetingMixin, TemplateView):
         valid = {value for value, _label in Presence.choices}
         if any(row["presence"] not in valid for row in rows):
             error = _("Hãy chọn tình trạng dự họp cho từng đảng viên.")
+        elif any("\x00" in row["reason"] for row in rows):
+            error = NO_NULL_CHARACTERS.message
         elif guests.is_valid():
             marks = {r["entry"].member.pk: (r["presence"], r["reason"], r["late"]) for r in rows}
             kept = [
@@ -649,14 +672,23 @@ class MinutesDraftView(MeetingMixin, View):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
+        refused = HttpResponseBadRequest(_("Dữ liệu nháp không hợp lệ."))
+        if len(request.body) > 1_000_000:
+            return refused
         try:
             payload = json.loads(request.body.decode("utf-8"))
             data = payload["data"]
             version = int(payload["version"])
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            return HttpResponseBadRequest(_("Dữ liệu nháp không hợp lệ."))
-        if not isinstance(data, dict) or len(request.body) > 1_000_000:
-            return HttpResponseBadRequest(_("Dữ liệu nháp không hợp lệ."))
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
+            return refused
+        # The editor sends {field name: text}; the version must fit its column.
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            return refused
+        if not 0 < version < 2**31:
+            return refused
+        # PostgreSQL cannot store NUL; a draft is a working copy, so it is dropped here
+        # and the save of the minutes refuses it with a message.
+        data = {key.replace("\x00", ""): value.replace("\x00", "") for key, value in data.items()}
         try:
             services.save_draft(user=request.user, meeting=meeting, version=version, data=data)
         except services.MeetingError as exc:
@@ -1019,7 +1051,7 @@ class MinuteBookView(OrganisationMixin, FormView):
                 f'attachment; filename="so-bien-ban-{self.get_organisation().code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
             )
             token = request.GET.get("token", "")
-            if token.isalnum() and len(token) <= 32:
+            if token.isascii() and token.isalnum() and len(token) <= 32:
                 # Tells the waiting page the download has arrived (read by book.js).
                 response.set_cookie("cellmeet_download", token, max_age=120, samesite="Lax",
                                     secure=request.is_secure())  # fmt: skip
@@ -1056,10 +1088,7 @@ class RotationView(OrganisationMixin, TemplateView):
     template_name = "meetings/rotation.html"
 
     def get_year(self):
-        try:
-            return int(self.request.GET.get("year") or self.request.POST.get("year"))
-        except (TypeError, ValueError):
-            return timezone.localdate().year
+        return _year(self.request.GET.get("year")) or timezone.localdate().year
 
     def grid(self):
         """(groups shown, quarters shown, rows of (group, [slot or None per quarter]))."""
@@ -1072,8 +1101,9 @@ class RotationView(OrganisationMixin, TemplateView):
             if query.get("quarter") in ("1", "2", "3", "4")
             else [1, 2, 3, 4]
         )
-        if query.get("group", "").isdigit():
-            groups = [g for g in groups if g.pk == int(query["group"])]
+        group = _number(query.get("group"))
+        if group is not None:
+            groups = [g for g in groups if g.pk == group]
         slots = (
             RotationSlot.objects.filter(group__in=groups, year=year)
             .select_related("host", "meeting")
@@ -1123,7 +1153,14 @@ class RotationView(OrganisationMixin, TemplateView):
         org = self.get_organisation()
         if not member_selectors.can_administer(request.user, org):
             raise PermissionDenied
-        year = self.get_year()
+        year = _year(request.POST.get("year"))
+        if year is None:
+            messages.error(
+                request,
+                _("Năm không hợp lệ: hãy chọn một năm từ %(first)s đến %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+            return redirect(request.path)
         rotation_services.plan_rotation(actor=request.user, org=org, year=year)
         messages.success(request, _("Đã lập lịch sinh hoạt chi bộ điểm năm %(y)s.") % {"y": year})
         return redirect(f"{request.path}?year={year}")
@@ -1205,12 +1242,15 @@ class RotationSlotView(LoginRequiredMixin, TemplateView):
         if not member_selectors.can_administer(request.user, slot.group):
             raise PermissionDenied
         reason = request.POST.get("reason", "")[:300]
+        if "\x00" in reason:
+            return self.render_to_response(self.get_context_data(error=NO_NULL_CHARACTERS.message))
         try:
             if request.POST.get("action") == "postpone":
                 rotation_services.postpone_slot(actor=request.user, slot=slot, reason=reason)
             else:
                 other = get_object_or_404(
-                    RotationSlot.objects.filter(group=slot.group), pk=request.POST.get("other") or 0
+                    RotationSlot.objects.filter(group=slot.group),
+                    pk=_number(request.POST.get("other")) or 0,
                 )
                 rotation_services.swap_slots(
                     actor=request.user, first=slot, second=other, reason=reason
@@ -1231,24 +1271,20 @@ class ComplianceView(OrganisationMixin, TemplateView):
         org = self.get_organisation()
         query = self.request.GET
         today = timezone.localdate()
-        try:
-            year = int(query.get("year") or today.year)
-        except ValueError:
-            year = today.year
-        month = (
-            int(query["month"])
-            if query.get("month", "").isdigit() and 1 <= int(query["month"]) <= 12
-            else None
-        )
+        year = _year(query.get("year")) or today.year
+        month = _number(query.get("month"))
+        if month not in range(1, 13):
+            month = None
         quarter = int(query["quarter"]) if query.get("quarter") in ("1", "2", "3", "4") else None
         if not month and not quarter:
             quarter = (today.month - 1) // 3 + 1
-        chosen = query.get("group", "")
-        chosen = chosen if chosen.isdigit() or chosen == "all" else None
+        chosen = _number(query.get("group"))
+        if chosen is None and query.get("group") == "all":
+            chosen = "all"
         data = compliance.dashboard(org, year=year, month=month, quarter=quarter, drill=chosen)
         drill = None
-        if chosen and chosen.isdigit():
-            drill = next((r for r in data["rows"] if r.group.pk == int(chosen)), None)
+        if isinstance(chosen, int):
+            drill = next((r for r in data["rows"] if r.group.pk == chosen), None)
         elif chosen == "all":  # the cells behind the totals
             months = data["rows"][0].months if data["rows"] else 1
             drill = compliance.GroupRow(

@@ -59,7 +59,9 @@ def locked_until(username, ip=None):
     since = now - _window()
     limit = settings.CELLMEET_LOGIN_MAX_FAILURES
     recent = LoginAttempt.objects.filter(created_at__gte=since)
-    by_name = recent.filter(username__iexact=username or "")
+    # Attempts are stored lower-cased and cut to the longest possible username; an
+    # exact match keeps hostile input out of LIKE patterns.
+    by_name = recent.filter(username=_key(username))
     last_success = by_name.filter(succeeded=True).aggregate(at=Max("created_at"))["at"]
     if last_success:
         by_name = by_name.filter(created_at__gt=last_success)
@@ -68,6 +70,10 @@ def locked_until(username, ip=None):
         ends.append(_locked_until(recent.filter(ip=ip), limit * ADDRESS_FACTOR))
     ends = [end for end in ends if end and end > now]
     return max(ends) if ends else None
+
+
+def _key(username):
+    return (username or "")[:150].lower()
 
 
 def lockout_message(until):
@@ -94,7 +100,7 @@ class ThrottledModelBackend(ModelBackend):
         now = timezone.now()
         LoginAttempt.objects.filter(created_at__lt=now - KEEP_ATTEMPTS).delete()
         LoginAttempt.objects.create(
-            username=username[:150], ip=ip, succeeded=user is not None, created_at=now
+            username=_key(username), ip=ip, succeeded=user is not None, created_at=now
         )
         if user is None and locked_until(username, ip):
             _audit_lockout(username, ip)
@@ -102,13 +108,13 @@ class ThrottledModelBackend(ModelBackend):
 
 
 def _audit_lockout(username, ip):
-    user = get_user_model().objects.filter(username__iexact=username).first()
+    user = get_user_model().objects.filter(username=username[:150]).first()
     role = Role.objects.filter(user=user).select_related("organisation").first() if user else None
     record_audit(
         actor=None,
         action="lockout",
-        target=user or LoginAttempt.objects.filter(username=username).latest("created_at"),
+        target=user or LoginAttempt.objects.filter(username=_key(username)).latest("created_at"),
         organisation=role.organisation if role else None,
         summary=_("Tạm khóa đăng nhập của %(username)s sau nhiều lần nhập sai mật khẩu (từ %(ip)s)")
-        % {"username": username, "ip": ip or "?"},
+        % {"username": username[:150], "ip": ip or "?"},
     )

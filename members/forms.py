@@ -3,7 +3,8 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,47 @@ DATE_WIDGET = forms.DateInput(
 )
 
 
+NO_NULL_CHARACTERS = ProhibitNullCharactersValidator(
+    message=_(
+        "Nội dung có ký tự không hợp lệ (ký tự NUL), thường do dán từ phần mềm khác; "
+        "hãy xóa đoạn đó rồi gõ lại."
+    )
+)
+
+STALE_PAGE = _("Trang này đã cũ hoặc bị thay đổi; hãy tải lại trang rồi nhập lại.")
+
+
+class CleanInputMixin:
+    """What every form of ours does with its input, whatever its fields.
+
+    NUL characters, which PostgreSQL cannot store, are refused with a message in the
+    interface's language (Django's has no Vietnamese). An error on a hidden field,
+    which no template shows, becomes an error of the whole form.
+    """
+
+    def full_clean(self):
+        # Here rather than in __init__: some forms add fields after it.
+        for field in self.fields.values():
+            field.validators = [
+                NO_NULL_CHARACTERS if isinstance(v, ProhibitNullCharactersValidator) else v
+                for v in field.validators
+            ]
+        super().full_clean()
+        hidden = [
+            name
+            for name in self.errors
+            if name in self.fields and self.fields[name].widget.is_hidden
+        ]
+        if hidden:
+            for name in hidden:
+                del self.errors[name]
+            self.add_error(None, STALE_PAGE)
+
+
+class PasswordChangeForm(CleanInputMixin, auth_forms.PasswordChangeForm):
+    """Django's password change form, refusing input as ours do."""
+
+
 class VersionedFormMixin:
     """Carries the record's version so a stale save can be refused."""
 
@@ -28,7 +70,7 @@ class VersionedFormMixin:
             self.initial["version"] = self.instance.version
 
 
-class OrganisationForm(VersionedFormMixin, forms.ModelForm):
+class OrganisationForm(CleanInputMixin, VersionedFormMixin, forms.ModelForm):
     code = forms.CharField(
         label=_("mã"),
         max_length=40,
@@ -87,7 +129,7 @@ class OrganisationForm(VersionedFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
-class DissolveForm(forms.Form):
+class DissolveForm(CleanInputMixin, forms.Form):
     dissolved_on = forms.DateField(label=_("Ngày giải thể"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Lý do"), max_length=300)
 
@@ -98,7 +140,7 @@ class DissolveForm(forms.Form):
         return value
 
 
-class MemberForm(VersionedFormMixin, forms.ModelForm):
+class MemberForm(CleanInputMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FIELDS
@@ -168,7 +210,7 @@ class CellChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(CleanInputMixin, forms.Form):
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=120)
     status = forms.ChoiceField(
         label=_("Tình trạng"),
@@ -191,7 +233,7 @@ class MemberFilterForm(forms.Form):
             self.fields["cell"].queryset = cells
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(CleanInputMixin, forms.Form):
     on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
 
@@ -223,7 +265,7 @@ class RecordStatusForm(StatusChangeForm):
         self.fields["status"].choices = [(s, labels[s]) for s in MemberStatus.recordable()]
 
 
-class TransferForm(forms.Form):
+class TransferForm(CleanInputMixin, forms.Form):
     to_cell = CellChoiceField(label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none())
     temporary = forms.BooleanField(label=_("Chuyển sinh hoạt tạm thời"), required=False)
     on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
@@ -249,7 +291,7 @@ class TransferForm(forms.Form):
         return data
 
 
-class PositionForm(forms.Form):
+class PositionForm(CleanInputMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
     role = forms.ChoiceField(label=_("Chức vụ"), choices=PositionRole.choices)
     started_on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
@@ -259,11 +301,11 @@ class PositionForm(forms.Form):
         self.fields["member"].queryset = members
 
 
-class EndPositionForm(forms.Form):
+class EndPositionForm(CleanInputMixin, forms.Form):
     ended_on = forms.DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp danh sách (.csv hoặc .xlsx)"),
         help_text=_("Dòng đầu là tiêu đề cột, giống tệp xuất ra. Ngày ghi dạng ngày/tháng/năm."),
@@ -283,8 +325,9 @@ class ImportForm(forms.Form):
         return uploaded
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form, saying plainly when repeated failures locked the account."""
+class LoginForm(CleanInputMixin, auth_forms.AuthenticationForm):
+    """Django's login form, refusing input as ours do, and saying plainly when repeated
+    failures locked the account."""
 
     def clean(self):
         username = self.cleaned_data.get("username")

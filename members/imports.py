@@ -1,11 +1,11 @@
 """Member import and export (CSV and XLSX). An import is all or nothing."""
 
+import codecs
 import csv
 import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -68,13 +68,36 @@ class ImportResult:
         return not self.errors
 
 
+# What a file is, whatever its name says.
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx files are zip archives
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and .doc) files
+# A sheet is read to this many rows and columns at most, blank ones included: a few
+# bytes of XLSX can declare a million of them.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 100
+
+
 def read_table(uploaded):
     """Return the rows of an uploaded CSV or XLSX file as lists of strings (header first)."""
     name = (uploaded.name or "").lower()
     data = uploaded.read()
     if not data:
         raise ImportRefused(_("Tệp rỗng."))
+    if data.startswith(OLE_MAGIC):
+        raise ImportRefused(
+            _(
+                "Đây là tệp Excel đời cũ (.xls). Hãy mở bằng Excel, lưu lại dạng .xlsx "
+                "hoặc CSV UTF-8 rồi nhập lại."
+            )
+        )
     if name.endswith(".csv"):
+        if data.startswith(ZIP_MAGIC):
+            raise ImportRefused(
+                _(
+                    "Tệp mang đuôi .csv nhưng là tệp Excel (.xlsx) hoặc tệp nén. Hãy đổi "
+                    "đuôi tệp thành .xlsx, hoặc lưu lại dạng CSV UTF-8 rồi nhập lại."
+                )
+            )
         return _read_csv(data)
     if name.endswith(".xlsx"):
         return _read_xlsx(data)
@@ -82,8 +105,15 @@ def read_table(uploaded):
 
 
 def _read_csv(data):
+    # Excel's "Unicode" CSV is UTF-16 and starts with a byte order mark: no guessing.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    # NUL bytes: binary data, which would otherwise be reported as a wrong encoding.
+    if b"\x00" in data and not utf16:
+        raise ImportRefused(
+            _("Tệp CSV chứa ký tự không hợp lệ; có thể đây không phải tệp văn bản.")
+        )
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(
             _(
@@ -100,34 +130,55 @@ def _read_csv(data):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
     try:
-        return [
-            row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)
-        ]
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                break  # parse_rows refuses the file
     except csv.Error as exc:
-        raise ImportRefused(_("Không đọc được tệp CSV: %(err)s") % {"err": exc}) from exc
+        raise ImportRefused(
+            _("Không đọc được tệp CSV ở dòng %(line)s: có ô quá dài hoặc dấu ngoặc kép không khớp.")
+            % {"line": reader.line_num}
+        ) from exc
+    return rows
 
 
 def _read_xlsx(data):
     from openpyxl import load_workbook
 
+    # openpyxl raises whatever its zip and XML parsers raise on a damaged file (bad zip,
+    # malformed or missing XML parts, a workbook without sheets…); none of it is ours.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:
         raise ImportRefused(
             _("Không đọc được tệp Excel: tệp hỏng, bị cắt cụt hoặc không phải .xlsx.")
         ) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for values in sheet.iter_rows(values_only=True):
+        limits = {"max_row": MAX_SHEET_ROWS + 1, "max_col": MAX_COLUMNS}
+        for number, values in enumerate(sheet.iter_rows(values_only=True, **limits), start=1):
+            if number > MAX_SHEET_ROWS:
+                raise ImportRefused(
+                    _(
+                        "Trang tính có quá %(n)s dòng, kể cả dòng trống. Hãy xóa các dòng "
+                        "thừa hoặc chia nhỏ tệp."
+                    )
+                    % {"n": MAX_SHEET_ROWS}
+                )
             cells = ["" if v is None else v for v in values]
             if any(str(c).strip() for c in cells):
                 rows.append(cells)
             if len(rows) > MAX_ROWS + 1:
-                break
+                break  # parse_rows refuses the file
         return rows
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except ImportRefused:
+        raise
+    except Exception as exc:
         raise ImportRefused(_("Không đọc được tệp Excel: nội dung bị hỏng.")) from exc
     finally:
         workbook.close()

@@ -241,3 +241,9 @@ def test_no_secret_is_committed():
         if "PRIVATE KEY-----" in text and name != "tests/test_security.py":
             suspicious.append(name)
     assert suspicious == []
+
+
+def test_a_huge_username_is_refused_without_an_error(client, account):
+    response = try_login(client, "x%_" * 40_000, "wrong")
+    assert response.status_code == 200
+    assert LoginAttempt.objects.get().username == ("x%_" * 50)[:150]
