@@ -352,7 +352,7 @@ AUDIT_TARGETS = [
 ]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(CleanInputMixin, forms.Form):
     q = forms.CharField(label=_("Nội dung có chứa"), required=False, max_length=120)
     target = forms.ChoiceField(label=_("Loại hồ sơ"), required=False, choices=AUDIT_TARGETS)
     actor = forms.CharField(

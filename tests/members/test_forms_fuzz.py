@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from members import services
 from members.forms import (
+    AuditFilterForm,
     DissolveForm,
     EndPositionForm,
     ExemptForm,
@@ -80,6 +81,17 @@ def test_fuzz_member_filter(tree, staff, org):
     fuzz_form_view(
         staff,
         reverse("members:member_list", args=[tree[org].pk]),
+        method="get",
+        name="filter_form",
+        extra=st.fixed_dictionaries({"page": integer_texts()}),
+    )
+
+
+@fuzzes(AuditFilterForm)
+def test_fuzz_audit_filter(tree, staff):
+    fuzz_form_view(
+        staff,
+        reverse("members:audit_log", args=[tree["x"].pk]),
         method="get",
         name="filter_form",
         extra=st.fixed_dictionaries({"page": integer_texts()}),
