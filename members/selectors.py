@@ -7,7 +7,7 @@ from operator import or_
 from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 
-from members.enums import MembershipKind, MemberStatus, PositionRole, RoleKind
+from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole, RoleKind
 from members.models import AuditEvent, Member, Membership, Organisation, Position, Role
 from members.text import natural_key
 
@@ -89,8 +89,9 @@ def can_see_personal_data(user, member):
     return can_manage(user, member.cell) or getattr(user, "member", None) == member
 
 
-def subtree_with_counts(root, depth=None):
-    """The organisations under `root`, `depth` levels deep (all when None), with counts.
+def subtree_with_counts(root, depth=None, cells_to=None):
+    """The organisations under `root`, `depth` levels deep (all when None), with counts;
+    cells only down to `cells_to` levels (all when None): a province has thousands.
 
     Each returned organisation carries `cell_count` (active cells at or below it),
     `status_counts` ({status: members whose current cell is at or below it}),
@@ -101,6 +102,8 @@ def subtree_with_counts(root, depth=None):
     orgs = Organisation.objects.subtree_of(root)
     if depth is not None:
         orgs = orgs.filter(depth__lte=root.depth + depth)
+    if cells_to is not None:
+        orgs = orgs.exclude(kind__in=OrgKind.cell_kinds(), depth__gt=root.depth + cells_to)
     orgs = list(orgs.order_by("path"))
     by_id = {org.pk: org for org in orgs}
     for org in orgs:
@@ -112,10 +115,15 @@ def subtree_with_counts(root, depth=None):
             by_id[org.parent_id].tree_children.append(org)
     for org in orgs:
         org.child_count = len(org.tree_children)
-    if depth is not None:
-        below = Organisation.objects.subtree_of(root).filter(depth=root.depth + depth + 1)
+    if depth is not None or cells_to is not None:
+        # Children not returned still count: at the last level, and cells left out.
+        first_partial = root.depth + 1 + (cells_to if cells_to is not None else depth)
+        below = Organisation.objects.subtree_of(root).filter(depth__gte=first_partial)
+        if depth is not None:
+            below = below.filter(depth__lte=root.depth + depth + 1)
         for parent_id, n in below.values_list("parent_id").annotate(n=Count("id")).order_by():
-            by_id[parent_id].child_count = n
+            if parent_id in by_id:
+                by_id[parent_id].child_count = n
 
     def shown_ancestors(path):
         return [by_id[i] for i in map(int, path.strip("/").split("/")) if i in by_id]
@@ -141,6 +149,7 @@ def subtree_with_counts(root, depth=None):
         org.official_count = org.status_counts[MemberStatus.OFFICIAL]
         org.probationary_count = org.status_counts[MemberStatus.PROBATIONARY]
         org.exempted_count = org.status_counts[MemberStatus.EXEMPTED]
+        org.hidden_count = org.child_count - len(org.tree_children)
     return by_id[root.pk], orgs
 
 

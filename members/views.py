@@ -79,8 +79,8 @@ class OrganisationTreeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         trees = []
         for root in selectors.root_organisations_for_user(self.request.user):
-            # One level more than shown: the last level's own counts.
-            top, _orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH)
+            # Below the first level only committees are listed; their cells are counted.
+            top, _orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH, cells_to=1)
             trees.append(top)
         return {
             **super().get_context_data(**kwargs),
