@@ -13,6 +13,9 @@ from members.enums import OrgKind
 from members.models import Organisation
 
 SIGNATURE_GRACE_DAYS = 7
+# Above this many groups (a province has hundreds) the table sums them per committee
+# directly below, each linking to its own dashboard.
+ROLLUP_ABOVE = 60
 # HD 12's bar for a meeting: prepared by the cell committee, at least 85% of those
 # who must attend present, nobody absent without a reason.
 QUALITY = Q(prepared=True, unexcused_count=0, required_count__gt=0) & Q(
@@ -35,6 +38,10 @@ class GroupRow:
     months: int = 1
     cell_count: int = 0
     met: int = 0
+    # A row that sums the groups below one committee (a province's districts).
+    rollup: bool = False
+    groups: int = 0
+    models_held: int = 0
     model_held: bool | None = None  # None: no quarter in the period / no cells
     model_slot: RotationSlot | None = None
     required: int = 0
@@ -178,4 +185,27 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     total["attendance_percent"] = (
         round(100 * total["present"] / total["required"], 1) if total["required"] else None
     )
+    if len(ordered) > ROLLUP_ABOVE and drill is None:
+        ordered = _rolled_up(org, ordered)
     return {"rows": ordered, "total": total, "start": start, "end": end, "quarter": q}
+
+
+def _rolled_up(org, rows):
+    """The group rows summed per organisation directly below `org`."""
+    children = list(Organisation.objects.filter(parent=org).exclude(kind__in=OrgKind.cell_kinds()))
+    children.sort(key=lambda child: child.path)
+    summed = {child.pk: GroupRow(child, months=rows[0].months, rollup=True) for child in children}
+    kept = []
+    for row in rows:
+        child = next((c for c in children if row.group.path.startswith(c.path)), None)
+        if child is None:  # cells directly under `org`: their own row
+            kept.append(row)
+            continue
+        total = summed[child.pk]
+        for name in ("cell_count", "met", "required", "present", "meetings", "quality",
+                     "overdue"):  # fmt: skip
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        if row.cell_count:
+            total.groups += 1
+            total.models_held += bool(row.model_held)
+    return kept + [summed[child.pk] for child in children]

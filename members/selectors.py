@@ -125,21 +125,22 @@ def subtree_with_counts(root, depth=None, cells_to=None):
             if parent_id in by_id:
                 by_id[parent_id].child_count = n
 
-    def shown_ancestors(path):
-        return [by_id[i] for i in map(int, path.strip("/").split("/")) if i in by_id]
-
-    cells = Organisation.objects.subtree_of(root).cells().active().values_list("path", flat=True)
-    for path in cells:
-        for org in shown_ancestors(path):
-            org.cell_count += 1
+    shown_above = {}  # cell id: the returned organisations at or above it
+    cells = Organisation.objects.subtree_of(root).cells()
+    for pk, path, dissolved_on in cells.values_list("pk", "path", "dissolved_on"):
+        shown = [by_id[i] for i in map(int, path.strip("/").split("/")) if i in by_id]
+        shown_above[pk] = shown
+        if dissolved_on is None:
+            for org in shown:
+                org.cell_count += 1
     rows = (
         Member.objects.filter(cell__path__startswith=root.path)
-        .values_list("cell__path", "status")
+        .values_list("cell_id", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for path, status, n in rows:
-        for org in shown_ancestors(path):
+    for cell_id, status, n in rows:
+        for org in shown_above.get(cell_id, ()):
             org.status_counts[status] += n
     on_roll = MemberStatus.on_roll()
     for org in orgs:

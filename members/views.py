@@ -34,6 +34,7 @@ AUDIT_PER_PAGE = 50
 # render): above this, staff open a committee to filter by its cells.
 CELL_FILTER_LIMIT = 80
 TREE_DEPTH = 2
+TREE_NODE_LIMIT = 150
 
 
 class OrganisationMixin(LoginRequiredMixin):
@@ -77,15 +78,17 @@ class OrganisationTreeView(LoginRequiredMixin, TemplateView):
     template_name = "members/organisation_tree.html"
 
     def get_context_data(self, **kwargs):
-        trees = []
+        trees, shown = [], 0
         for root in selectors.root_organisations_for_user(self.request.user):
             # Below the first level only committees are listed; their cells are counted.
-            top, _orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH, cells_to=1)
+            top, orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH, cells_to=1)
             trees.append(top)
+            shown += len(orgs)
         return {
             **super().get_context_data(**kwargs),
             "trees": trees,
-            "max_depth": TREE_DEPTH,
+            # A province's two levels are hundreds of committees: show one, then click.
+            "max_depth": TREE_DEPTH if shown <= TREE_NODE_LIMIT else 1,
             "statuses": MemberStatus,
         }
 

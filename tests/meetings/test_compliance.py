@@ -75,3 +75,19 @@ def test_the_totals_drill_down_to_every_cell(client, tree):
     assert "group=all" in page.content.decode()
     drill = client.get(url, {"year": 2018, "quarter": 1, "group": "all"}).context["drill"]
     assert sorted(c.cell.code for c in drill.cells) == ["A", "A2", "B"]
+
+
+def test_many_groups_are_summed_per_committee_below(client, tree, monkeypatch):
+    from meetings import compliance
+
+    client.force_login(make_user(tree["district"], username="clerk_sum"))
+    url = reverse("meetings:compliance", args=[tree["district"].pk])
+    plain = client.get(url, {"year": 2018, "quarter": 1}).context
+    monkeypatch.setattr(compliance, "ROLLUP_ABOVE", 1)
+    page = client.get(url, {"year": 2018, "quarter": 1})
+    rows = page.context["rows"]
+    assert [r.rollup for r in rows] == [True, True]
+    assert [r.cell_count for r in rows] == [r.cell_count for r in plain["rows"]]
+    assert page.context["total"] == plain["total"]
+    x_page = reverse("meetings:compliance", args=[tree["x"].pk])
+    assert f'href="{x_page}?year=2018&amp;quarter=1"' in page.content.decode()

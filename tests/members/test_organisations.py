@@ -129,3 +129,15 @@ def test_tree_and_detail_query_counts_do_not_grow(client, db, rows, django_asser
     assert "(1 đơn vị trực thuộc)" in page.content.decode()
     with django_assert_num_queries(9):
         client.get(reverse("members:organisation_detail", args=[root.pk]))
+
+
+def test_a_tree_too_big_for_two_levels_shows_one(client, tree, personas, monkeypatch):
+    from members import views
+
+    client.force_login(personas["district"])
+    page = client.get(reverse("members:organisation_tree")).content.decode()
+    assert "Chi bộ thôn Thanh Sơn" not in page  # cells below the first level are counted
+    assert "Đảng bộ xã Thanh Thủy" in page and "(2 đơn vị trực thuộc)" in page
+    monkeypatch.setattr(views, "TREE_NODE_LIMIT", 2)
+    page = client.get(reverse("members:organisation_tree")).content.decode()
+    assert page.count("<li>") == 3  # the district and its two committees
