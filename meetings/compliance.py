@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from meetings.enums import MeetingState
@@ -77,9 +78,9 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     """Per group and in total: monthly meetings held (signed), the quarter's model
     meeting, attendance, HD 12's quality bar, minutes overdue for signature.
 
-    Counts are aggregated per cell in the database from the totals each signed meeting
-    stores, so the work is one row per cell whatever the number of meetings. The
-    meetings themselves are listed only for the cells of `drill` (a group id, or "all").
+    Counts are aggregated per group in the database from the totals each signed meeting
+    stores, so the work is one row per group whatever the number of cells and meetings.
+    Cells and their meetings are listed only for `drill` (a group id, or "all").
     """
     start, end, months, q = period_bounds(year, month, quarter)
     groups = rotation_groups(org)
@@ -89,9 +90,8 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start))
     )
     rows = {g.pk: GroupRow(g, months=months) for g in groups}
-    group_of = dict(existing.values_list("pk", "parent_id"))  # plain rows: thousands of cells
-    for group_id in group_of.values():
-        rows[group_id].cell_count += 1
+    for group_id, n in existing.values_list("parent_id").annotate(n=Count("id")).order_by():
+        rows[group_id].cell_count = n
     cell_rows = {}
     if drill is not None:
         for cell in existing.filter(
@@ -102,15 +102,15 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     end_at = timezone.make_aware(datetime.datetime.combine(end, datetime.time()))
     in_period = Meeting.objects.filter(
-        cell__parent__in=[g.pk for g in groups],
-        state=MeetingState.SIGNED,
-        planned_at__gte=start_at,
+        cell__in=existing, state=MeetingState.SIGNED, planned_at__gte=start_at,
         planned_at__lt=end_at,
-    )
-    per_cell = (
-        in_period.values("cell_id")
+    )  # fmt: skip
+    # A cell met in a month when it has signed minutes then: count distinct (cell, month).
+    cell_month = Concat(Cast("cell_id", CharField()), Value(":"), Cast("period", CharField()))
+    per_group = (
+        in_period.values_list("cell__parent_id")
         .annotate(
-            months_met=Count("period", distinct=True),
+            met=Count(cell_month, distinct=True),
             meetings=Count("pk"),
             required=Sum("required_count"),
             present=Sum("present_count"),
@@ -118,44 +118,48 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
         )
         .order_by()
     )
-    for r in per_cell:
-        if r["cell_id"] not in group_of:  # dissolved before the period, signed late
-            continue
-        if r["cell_id"] in cell_rows:
-            cell_rows[r["cell_id"]].months_met = r["months_met"]
-        group = rows[group_of[r["cell_id"]]]
-        group.met += r["months_met"]
-        group.meetings += r["meetings"]
-        group.required += r["required"] or 0
-        group.present += r["present"] or 0
-        group.quality += r["quality"]
+    for group_id, met, meetings, required, present, quality in per_group:
+        group = rows[group_id]
+        group.met, group.meetings, group.quality = met, meetings, quality
+        group.required, group.present = required or 0, present or 0
     if cell_rows:
+        seen = {pk: set() for pk in cell_rows}
         for m in (
             in_period.filter(cell__in=list(cell_rows))
             .annotate(quality=Case(When(QUALITY, then=Value(True)), default=Value(False)))
-            .values("pk", "cell_id", "planned_at", "required_count", "present_count", "quality")
+            .values(
+                "pk",
+                "cell_id",
+                "planned_at",
+                "period",
+                "required_count",
+                "present_count",
+                "quality",
+            )  # fmt: skip
             .order_by("planned_at")
         ):
             required = m["required_count"]
             rate = m["present_count"] / required if required else None
             day = timezone.localtime(m["planned_at"]).date()
             cell_rows[m["cell_id"]].meetings.append((m["pk"], day, rate, m["quality"]))
+            seen[m["cell_id"]].add(m["period"])
+        for pk, periods in seen.items():
+            cell_rows[pk].months_met = len(periods)
     late = timezone.now() - datetime.timedelta(days=SIGNATURE_GRACE_DAYS)
-    for r in (
+    overdue = (
         Meeting.objects.filter(
-            cell__parent__in=[g.pk for g in groups],
+            cell__in=existing,
             state__in=[MeetingState.HELD, MeetingState.SUBMITTED],
             planned_at__lt=late,
         )
-        .values("cell_id")
+        .values_list("cell_id", "cell__parent_id")
         .annotate(n=Count("pk"))
         .order_by()
-    ):
-        if r["cell_id"] not in group_of:
-            continue
-        if r["cell_id"] in cell_rows:
-            cell_rows[r["cell_id"]].overdue = r["n"]
-        rows[group_of[r["cell_id"]]].overdue += r["n"]
+    )
+    for cell_id, group_id, n in overdue:  # few rows: minutes left unsigned
+        if cell_id in cell_rows:
+            cell_rows[cell_id].overdue = n
+        rows[group_id].overdue += n
     for slot in RotationSlot.objects.filter(group__in=groups, year=year, quarter=q).select_related(
         "meeting"
     ):
