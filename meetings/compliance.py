@@ -189,14 +189,16 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     total["attendance_percent"] = (
         round(100 * total["present"] / total["required"], 1) if total["required"] else None
     )
+    children = list(
+        Organisation.objects.filter(parent=org).exclude(kind__in=OrgKind.cell_kinds())
+    )  # read whether or not they are needed: the same queries at every size
     if len(ordered) > ROLLUP_ABOVE and drill is None:
-        ordered = _rolled_up(org, ordered)
+        ordered = _rolled_up(ordered, children)
     return {"rows": ordered, "total": total, "start": start, "end": end, "quarter": q}
 
 
-def _rolled_up(org, rows):
-    """The group rows summed per organisation directly below `org`."""
-    children = list(Organisation.objects.filter(parent=org).exclude(kind__in=OrgKind.cell_kinds()))
+def _rolled_up(rows, children):
+    """The group rows summed per committee directly below the dashboard's organisation."""
     children.sort(key=lambda child: child.path)
     summed = {child.pk: GroupRow(child, months=rows[0].months, rollup=True) for child in children}
     kept = []

@@ -214,6 +214,8 @@ class Member(models.Model):
                 name="member_admitted_after_birth",
             ),
         ]
+        # Counts by status per cell (the tree, every committee page) read only this.
+        indexes = [models.Index(fields=["cell", "status"], name="member_cell_status_idx")]
 
     def __str__(self):
         return self.full_name

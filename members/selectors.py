@@ -133,12 +133,10 @@ def subtree_with_counts(root, depth=None, cells_to=None):
         if dissolved_on is None:
             for org in shown:
                 org.cell_count += 1
-    rows = (
-        Member.objects.filter(cell__path__startswith=root.path)
-        .values_list("cell_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    members = Member.objects.all()
+    if root.parent_id is not None:  # under the top of the tree: only this subtree
+        members = members.filter(cell__path__startswith=root.path)
+    rows = members.values_list("cell_id", "status").annotate(n=Count("id")).order_by()
     for cell_id, status, n in rows:
         for org in shown_above.get(cell_id, ()):
             org.status_counts[status] += n
