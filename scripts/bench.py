@@ -309,6 +309,11 @@ def report(data):
 
 
 def main():
+    # The app servers' process settings (cellmeet.wsgi), so the tail is theirs too.
+    import cellmeet.urls  # noqa: F401
+    from cellmeet.runtime import tune_garbage_collector
+
+    tune_garbage_collector()
     if connection.vendor != "postgresql":
         sys.exit("make bench measures PostgreSQL: set DATABASE_URL (the Makefile does).")
     started = time.monotonic()
