@@ -19,7 +19,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from meetings import rotation_services, services
 from meetings.models import RotationSlot
 from members.models import AuditEvent, Member, Position
-from tests.meetings.conftest import at, cell_people, complete_minutes, signed_meeting  # noqa: F401
+from tests.meetings.conftest import (  # noqa: F401
+    at,
+    cell_people,
+    complete_minutes,
+    signed_meeting,
+    submitted_meeting,
+)
 from tests.pages import page_problems
 
 PERSONAS = ["anonymous", "member", "other_secretary", "secretary", "other_staff", "staff",
@@ -146,7 +152,7 @@ def objects(tree, personas, cell_people):  # noqa: F811
     opinion = services.add_opinion(actor=actor, meeting=held, item=held.agenda.first(),
                                    text="Ý kiến", speaker_member=people["secretary"])  # fmt: skip
     vote = held.votes.first()
-    submitted = signed_meeting_until_submitted(people, datetime.date(2018, 2, 5))
+    submitted = submitted_meeting(people, datetime.date(2018, 2, 5))
     signed = signed_meeting(people, datetime.date(2018, 1, 8))
     task = services.add_task(actor=actor, meeting=signed, assignee=people["secretary"],
                              description="Việc", due_on=datetime.date(2018, 2, 1))  # fmt: skip
@@ -179,22 +185,6 @@ def objects(tree, personas, cell_people):  # noqa: F811
     }
 
 
-def signed_meeting_until_submitted(people, day):
-    actor = people["secretary_user"]
-    meeting = services.plan_meeting(actor=actor, cell=people["cell"], kind="regular",
-                                    planned_at=at(day), place="Nhà văn hóa thôn")  # fmt: skip
-    services.record_committee_session(actor=actor, meeting=meeting,
-                                      held_on=day - datetime.timedelta(days=2),
-                                      attendees=[people["secretary"]], agreed_content="Chương trình")  # fmt: skip
-    services.change_state(actor=actor, meeting=meeting, to="prepared")
-    services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[])
-    services.change_state(actor=actor, meeting=meeting, to="held")
-    meeting.refresh_from_db()
-    meeting = complete_minutes(meeting, people)
-    services.change_state(actor=actor, meeting=meeting, to="submitted")
-    return meeting
-
-
 @pytest.fixture
 def users(personas):
     return {
@@ -206,6 +196,12 @@ def users(personas):
         "staff": personas["staff_x"],
         "district": personas["district"],
     }
+
+
+def act_as(client, user):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
 
 
 def answer(response):
@@ -221,9 +217,7 @@ def _visit(client, users, objects):
     for name, row in MATRIX.items():
         url = reverse(name, args=objects[row.args])
         for persona in PERSONAS:
-            client.logout()
-            if users[persona] is not None:
-                client.force_login(users[persona])
+            act_as(client, users[persona])
             response = client.get(url)
             got[name, persona] = answer(response)
             if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
@@ -262,9 +256,7 @@ def test_refused_personas_are_refused_on_post_and_nothing_is_written(client, use
         for persona, answer_on_get in expected(name).items():
             if answer_on_get not in {"login", "403", "404"}:
                 continue
-            client.logout()
-            if users[persona] is not None:
-                client.force_login(users[persona])
+            act_as(client, users[persona])
             got = answer(client.post(url, {"reason": "x", "password": "x"}))
             # A read-only page may answer 405 instead: it takes no POST at all.
             if got not in {answer_on_get, "405"}:
@@ -275,9 +267,7 @@ def test_refused_personas_are_refused_on_post_and_nothing_is_written(client, use
 
 def test_admin_sends_every_persona_to_its_login(client, users):
     for persona in PERSONAS:
-        client.logout()
-        if users[persona] is not None:
-            client.force_login(users[persona])
+        act_as(client, users[persona])
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]

@@ -75,6 +75,15 @@ def complete_minutes(meeting, people):
 
 def signed_meeting(people, day):
     """A complete meeting of the cell on `day`, signed by chair and minute-taker."""
+    meeting = submitted_meeting(people, day)
+    services.sign_minutes(meeting=meeting, user=people["taker_user"], password="pw-for-tests-1")
+    services.sign_minutes(meeting=meeting, user=people["secretary_user"], password="pw-for-tests-1")
+    meeting.refresh_from_db()
+    return meeting
+
+
+def submitted_meeting(people, day):
+    """A complete meeting of the cell on `day`, submitted for signature."""
     actor = people["secretary_user"]
     meeting = services.plan_meeting(actor=actor, cell=people["cell"], kind="regular",
                                     planned_at=at(day), place="Nhà văn hóa thôn")  # fmt: skip
@@ -87,7 +96,5 @@ def signed_meeting(people, day):
     meeting.refresh_from_db()
     meeting = complete_minutes(meeting, people)
     services.change_state(actor=actor, meeting=meeting, to="submitted")
-    services.sign_minutes(meeting=meeting, user=people["taker_user"], password="pw-for-tests-1")
-    services.sign_minutes(meeting=meeting, user=people["secretary_user"], password="pw-for-tests-1")
     meeting.refresh_from_db()
     return meeting
