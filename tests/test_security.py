@@ -1,4 +1,5 @@
 import datetime
+import io
 import subprocess
 from pathlib import Path
 
@@ -177,8 +178,6 @@ def test_user_text_is_printed_literally_in_pdfs(client, held_meeting, cell_peopl
 
 
 def _bytes(response):
-    import io
-
     return io.BytesIO(
         b"".join(response.streaming_content) if response.streaming else response.content
     )
