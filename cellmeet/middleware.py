@@ -33,9 +33,8 @@ class ContentSecurityPolicyMiddleware:
 
     The page templates carry no inline script, event attribute or style attribute
     (tests/test_permission_matrix.py checks every page it opens, with tests/pages.py),
-    so a stored-XSS payload that slipped
-    past escaping still would not run. The admin's own templates use a few style
-    attributes, so only there are inline styles allowed.
+    so a stored-XSS payload that slipped past escaping still would not run. The admin's
+    own templates use a few style attributes, so only there are inline styles allowed.
     """
 
     POLICY = {
