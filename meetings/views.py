@@ -20,6 +20,7 @@ from meetings import (
     compliance,
     counting,
     documents,
+    notices,
     pdf,
     ratings,
     rotation_services,
@@ -292,6 +293,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             previous_tasks=selectors.previous_tasks(meeting),
             audit=member_selectors.audit_for("meetings.meeting", meeting.pk)[:50],
             can_sign=self._can_sign(meeting),
+            before=notices.for_meeting_page(meeting, self.request.user),
             editable=workflow.is_editable(meeting),
             minutes_open=workflow.minutes_editable(meeting),
             opinions_by_item=_group(parts["opinions"], "item_id"),
@@ -487,6 +489,8 @@ class AttendanceView(MeetingMixin, TemplateView):
     def rows(self, data=None):
         meeting = self.get_meeting()
         existing = {a.member_id: a for a in meeting.attendance.all()}
+        # Before the first save, absences given ahead in replies to the notice.
+        ahead = notices.prefilled_presence(meeting) if not existing else {}
         rows = []
         for entry in selectors.roster(meeting.cell, meeting.meeting_date):
             saved = existing.get(entry.member.pk)
@@ -497,6 +501,8 @@ class AttendanceView(MeetingMixin, TemplateView):
                 late = bool(data.get(f"late_{key}"))
             elif saved is not None:
                 presence, reason, late = saved.presence, saved.reason, saved.late
+            elif key in ahead:
+                (presence, reason), late = ahead[key], False
             else:
                 presence, reason, late = services.default_presence(entry), "", False
             rows.append({"entry": entry, "presence": presence, "reason": reason, "late": late})
