@@ -82,9 +82,9 @@ class AttachmentCreateView(MeetingActionMixin, FormView):
 
 def _attachment_for(user, pk):
     return get_object_or_404(
-        Attachment.objects.filter(meeting__in=selectors.meetings_for_user(user)).select_related(
-            "meeting__cell"
-        ),
+        Attachment.objects.filter(
+            meeting__in=selectors.meetings_for_user(user, as_guest=True)
+        ).select_related("meeting__cell"),
         pk=pk,
     )
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from meetings.enums import AgendaSection, MeetingState, NotificationKind, Presence
+from meetings.enums import AgendaSection, MeetingKind, MeetingState, NotificationKind, Presence
 from meetings.models import (
     Attachment,
     Meeting,
@@ -28,7 +28,7 @@ from meetings.models import (
     WrittenOpinion,
 )
 from meetings.selectors import roster
-from meetings.services import MeetingError, _audit, _locked, _require
+from meetings.services import MeetingError, _audit, _locked, _require, guest_positions
 from members.enums import MemberStatus, PositionRole
 from members.models import Organisation, Position
 
@@ -184,17 +184,14 @@ def send_notice(*, actor, meeting, message=""):
         subject = _("Thông báo: %(title)s") % {"title": meeting.display_title}
         body = notice_text(meeting, message)
         link = meeting.get_absolute_url()
+        recipients = [entry.member for entry in invited(meeting)]
+        if meeting.kind == MeetingKind.MODEL:
+            # The other cells' secretaries and deputies come to learn; guests never vote.
+            recipients += [post.member for post in guest_positions(meeting)]
+        key = f"notice:{meeting.pk}"
         created = [
-            _notify(
-                entry.member,
-                meeting,
-                NotificationKind.NOTICE,
-                f"notice:{meeting.pk}",
-                subject,
-                body,
-                link,
-            )  # fmt: skip
-            for entry in invited(meeting)
+            _notify(member, meeting, NotificationKind.NOTICE, key, subject, body, link)
+            for member in recipients
         ]
         _audit(actor, meeting, "notice", _("Gửi thông báo sinh hoạt"))
         ids = [n.pk for n in created if n is not None]

@@ -229,9 +229,9 @@ class MeetingMixin(LoginRequiredMixin):
         if not hasattr(self, "_meeting"):
             user = self.request.user
             meeting = get_object_or_404(
-                selectors.meetings_for_user(user).select_related(
-                    "cell__parent", "chair", "minute_taker", "amends"
-                ),
+                selectors.meetings_for_user(
+                    user, as_guest=self.permission == "read"
+                ).select_related("cell__parent", "chair", "minute_taker", "amends"),
                 pk=self.kwargs["pk"],
             )
             if self.permission == "manage" and not selectors.can_manage(user, meeting):

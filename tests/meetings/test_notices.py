@@ -17,7 +17,7 @@ from django.urls import reverse
 from meetings import notices, services
 from meetings.enums import MeetingState
 from meetings.models import Attachment, Notification, Opinion
-from members.models import Member
+from members.models import Member, Position
 from tests.factories import MemberFactory, make_user
 from tests.meetings.conftest import at, complete_minutes
 
@@ -404,3 +404,39 @@ def test_notifications_list_query_count_is_constant(client, cell_people, rows,
         response = client.get(reverse("meetings:notifications"))
     assert len(response.context["page"].object_list) == rows
     assert f">{rows}<" in response.content.decode()
+
+
+def test_model_meeting_guests_get_the_notice_and_read_its_documents(
+    client, tree, personas, cell_people, smtp, django_capture_on_commit_callbacks
+):
+    p = cell_people
+    guest = tree["members"]["a2"][0]
+    guest.email = "khach@example.org"
+    guest.user = make_user(tree["a2"], username="bithu_a2")
+    guest.save(update_fields=["email", "user"])
+    Position.objects.create(cell=tree["a2"], member=guest, role="secretary",
+                            started_on="2017-07-01")  # fmt: skip
+    meeting = services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="model",
+                                    planned_at=at(datetime.date(2018, 5, 5)), place="NVH")  # fmt: skip
+    services.record_committee_session(actor=p["secretary_user"], meeting=meeting,
+                                      held_on=datetime.date(2018, 5, 1), attendees=[],
+                                      agreed_content="x")  # fmt: skip
+    doc = attach(meeting, p["secretary_user"])
+    client.force_login(guest.user)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert client.get(doc.get_absolute_url()).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.send_notice(actor=p["secretary_user"], meeting=meeting)
+    assert [rcpt for rcpt, _m in smtp.messages if rcpt == ["khach@example.org"]]
+    page = client.get(reverse("meetings:notifications")).content.decode()
+    assert f"Thông báo: {meeting.display_title}" in page
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    assert client.get(doc.get_absolute_url()).status_code == 200
+    # A guest reads; replying and managing stay with the cell.
+    assert client.get(reverse("meetings:meeting_reply", args=[meeting.pk])).status_code == 403
+    assert client.get(reverse("meetings:meeting_notice", args=[meeting.pk])).status_code == 404
+    # Another committee's secretary is no guest.
+    client.force_login(personas["secretary_b"])
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert client.get(doc.get_absolute_url()).status_code == 404
