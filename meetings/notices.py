@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -220,45 +221,79 @@ def _notify(member, meeting, kind, key, subject, body, link):
 
 
 def deliver(notifications):
-    """Email each notification not yet emailed; a failure is recorded for a later retry.
+    """Email each notification not yet emailed, over one connection; a failure is
+    recorded on the notification (the secretary sees it) and retried by the next run.
 
-    Returns (sent, failed).
+    Each row is claimed under a lock (skipped when another run holds it), so two runs
+    at once never send the same email twice. Returns (sent, failed).
     """
-    sent = failed = 0
-    pending = list(notifications.unsent().select_related("recipient"))
+    pending = list(notifications.unsent().values_list("pk", flat=True))
     if not pending:
         return 0, 0
-    base = settings.CELLMEET_BASE_URL
     connection = get_connection(fail_silently=False)
-    with translation.override(settings.LANGUAGE_CODE):
-        for n in pending:
-            context = {"notification": n, "url": f"{base}{n.link}", "name": n.recipient.full_name}
-            message = EmailMultiAlternatives(
-                subject=n.subject,
-                body=render_to_string("meetings/email/notification.txt", context),
-                to=[n.email],
-                connection=connection,
-            )
-            message.attach_alternative(
-                render_to_string("meetings/email/notification.html", context), "text/html"
-            )
-            try:
-                message.send()
-            except Exception as exc:  # noqa: BLE001 - any failure of the mail server
-                failed += 1
-                log.warning("email to %s failed: %s", n.email, exc)
-                Notification.objects.filter(pk=n.pk).update(
-                    email_error=str(exc)[:300] or exc.__class__.__name__,
-                    email_attempts=n.email_attempts + 1,
-                )
-            else:
-                sent += 1
-                Notification.objects.filter(pk=n.pk).update(
-                    emailed_at=timezone.now(), email_error="", email_attempts=n.email_attempts + 1
-                )
-    with contextlib.suppress(Exception):  # closing a connection that already broke
-        connection.close()
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - whatever the mail server or network did
+        log.warning("mail server unreachable: %s", exc)
+        Notification.objects.filter(pk__in=pending).update(
+            email_error=_error_text(exc), email_attempts=F("email_attempts") + 1
+        )
+        return 0, len(pending)
+    sent = failed = 0
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for pk in pending:
+                ok = _deliver_one(pk, connection)
+                if ok is not None:
+                    sent, failed = sent + ok, failed + (not ok)
+    finally:
+        with contextlib.suppress(Exception):  # closing a connection that already broke
+            connection.close()
     return sent, failed
+
+
+def _deliver_one(pk, connection):
+    """True if sent, False if it failed, None if another run has it or already sent it."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .unsent()
+            .select_related("recipient")
+            .filter(pk=pk)
+            .first()
+        )
+        if n is None:
+            return None
+        context = {
+            "notification": n,
+            "url": f"{settings.CELLMEET_BASE_URL}{n.link}",
+            "name": n.recipient.full_name,
+        }
+        message = EmailMultiAlternatives(
+            subject=n.subject,
+            body=render_to_string("meetings/email/notification.txt", context),
+            to=[n.email],
+            connection=connection,
+        )
+        message.attach_alternative(
+            render_to_string("meetings/email/notification.html", context), "text/html"
+        )
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any failure of the mail server
+            log.warning("email to %s failed: %s", n.email, exc)
+            n.email_error = _error_text(exc)
+            n.email_attempts += 1
+            n.save(update_fields=["email_error", "email_attempts"])
+            return False
+        n.emailed_at, n.email_error = timezone.now(), ""
+        n.email_attempts += 1
+        n.save(update_fields=["emailed_at", "email_error", "email_attempts"])
+        return True
+
+
+def _error_text(exc):
+    return (str(exc) or exc.__class__.__name__)[:300]
 
 
 def mark_read(*, user, notification):
