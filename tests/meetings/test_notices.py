@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from meetings import notices, services
+from meetings import notices, services, workflow
 from meetings.enums import MeetingState
 from meetings.models import Attachment, Notification, Opinion
 from members.models import Member, Position
@@ -374,6 +374,18 @@ def test_a_reply_prefills_attendance_and_an_opinion_goes_into_the_minutes(
     assert "Đề nghị bổ sung việc làm đường liên thôn." in opinion.text
     with pytest.raises(services.MeetingError):
         notices.bring_into_minutes(actor=p["secretary_user"], written=written)
+    # The author was absent: a written opinion does not hold up the minutes for that.
+    prepared.refresh_from_db()
+    assert prepared.state == MeetingState.HELD
+    reasons = " ".join(workflow.reasons_against(prepared, MeetingState.SUBMITTED))
+    assert "Ý kiến của người không có mặt" not in reasons
+    services.add_opinion(actor=p["secretary_user"], meeting=prepared, item=opinion.item,
+                         text="Nói", speaker_member=p["secretary"])  # fmt: skip
+    Opinion.objects.filter(speaker_member=p["secretary"]).update(
+        speaker_member=p["taker"], speaker_name=p["taker"].full_name
+    )
+    reasons = " ".join(workflow.reasons_against(prepared, MeetingState.SUBMITTED))
+    assert f"Ý kiến của người không có mặt theo điểm danh: {p['taker'].full_name}" in reasons
 
 
 def test_only_invited_members_reply(client, personas, cell_people, prepared):
