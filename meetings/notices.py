@@ -153,7 +153,7 @@ def notice_refusals(meeting):
 def notice_text(meeting, message=""):
     local = timezone.localtime(meeting.planned_at)
     lines = [
-        _("Chi bộ %(cell)s thông báo: %(title)s.")
+        _("%(cell)s thông báo: %(title)s.")
         % {"cell": meeting.cell.name, "title": meeting.display_title},
         _("Thời gian: %(time)s ngày %(day)s.")
         % {"time": local.strftime("%H:%M"), "day": local.strftime("%d/%m/%Y")},
@@ -480,7 +480,7 @@ def _plan_reminders(today):
             "m": month.month,
             "y": month.year,
         }
-        body = _("Chi bộ %(cell)s chưa có kế hoạch sinh hoạt tháng %(m)02d/%(y)s.") % {
+        body = _("%(cell)s chưa có kế hoạch sinh hoạt tháng %(m)02d/%(y)s.") % {
             "cell": position.cell.name,
             "m": month.month,
             "y": month.year,
