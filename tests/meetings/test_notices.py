@@ -452,3 +452,19 @@ def test_model_meeting_guests_get_the_notice_and_read_its_documents(
     client.force_login(personas["secretary_b"])
     assert client.get(meeting.get_absolute_url()).status_code == 404
     assert client.get(doc.get_absolute_url()).status_code == 404
+
+
+def test_replies_and_written_opinions_close_when_the_meeting_is_held(cell_people, held_meeting):
+    p = cell_people
+    with pytest.raises(services.MeetingError, match="trước cuộc họp"):
+        notices.reply_to_notice(user=p["taker_user"], meeting=held_meeting, attending=True)
+    with pytest.raises(services.MeetingError, match="trước cuộc họp"):
+        notices.send_written_opinion(user=p["taker_user"], meeting=held_meeting, text="x")
+
+
+def test_no_planning_reminder_for_a_cell_with_a_meeting_that_month(cell_people):
+    p = cell_people
+    services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="regular",
+                          planned_at=at(datetime.date(2018, 6, 28)), place="NVH")  # fmt: skip
+    run("2018-06-21")
+    assert not Notification.objects.filter(kind="plan_reminder", recipient=p["secretary"]).exists()
