@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "meetings.context_processors.notifications",
             ],
         },
     },
@@ -161,6 +162,8 @@ if not CELLMEET_BASE_URL:
 
 # Uploads (member imports): refuse anything larger than this many bytes.
 CELLMEET_MAX_IMPORT_BYTES = int(os.environ.get("CELLMEET_MAX_IMPORT_BYTES", 5 * 1024 * 1024))
+# Largest document a secretary may attach to a meeting (PDF, DOCX, XLSX, PNG, JPEG).
+CELLMEET_MAX_DOCUMENT_BYTES = int(os.environ.get("CELLMEET_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # A session lasts a working day at most and ends when the browser closes: commune
@@ -191,6 +194,8 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+# Seconds before an unresponsive mail server counts as a failed send (retried later).
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,

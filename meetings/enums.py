@@ -80,3 +80,10 @@ class RatingKind(models.TextChoices):
 class RaterRole(models.TextChoices):
     HOST = "host", _("Chi bộ tự đánh giá")
     SUPERIOR = "superior", _("Cấp ủy cấp trên đánh giá")
+
+
+class NotificationKind(models.TextChoices):
+    NOTICE = "notice", _("Thông báo sinh hoạt")
+    REPLY_REMINDER = "reply_reminder", _("Nhắc trả lời thông báo")
+    SIGN_REMINDER = "sign_reminder", _("Nhắc ký biên bản")
+    PLAN_REMINDER = "plan_reminder", _("Nhắc lên kế hoạch sinh hoạt")

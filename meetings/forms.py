@@ -324,3 +324,41 @@ class RatingForm(CleanInputMixin, forms.Form):
 
 class LessonForm(CleanInputMixin, forms.Form):
     text = forms.CharField(label=_("Bài học kinh nghiệm"), widget=TEXTAREA, max_length=4000)
+
+
+class NoticeForm(CleanInputMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Lời nhắn thêm"), widget=TEXTAREA, max_length=2000, required=False
+    )
+
+
+class AttachmentForm(CleanInputMixin, forms.Form):
+    reference = forms.CharField(
+        label=_("Số, ký hiệu"), max_length=100, required=False,
+        help_text=_("Ví dụ: Nghị quyết số 18-NQ/TW"),
+    )  # fmt: skip
+    title = forms.CharField(label=_("Trích yếu"), max_length=300)
+    file = forms.FileField(
+        label=_("Tệp"), max_length=200,
+        help_text=_("PDF, DOCX, XLSX, PNG hoặc JPEG."),
+    )  # fmt: skip
+
+
+class ReplyForm(CleanInputMixin, forms.Form):
+    attending = forms.TypedChoiceField(
+        label=_("Trả lời"),
+        choices=[("yes", _("Sẽ dự họp")), ("no", _("Không dự họp được"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Lý do vắng"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attending") is False and not data.get("reason", "").strip():
+            self.add_error("reason", _("Cần ghi lý do vắng."))
+        return data
+
+
+class WrittenOpinionForm(CleanInputMixin, forms.Form):
+    text = forms.CharField(label=_("Ý kiến về dự thảo"), widget=TEXTAREA, max_length=4000)

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meetings import workflow
-from meetings.enums import MeetingState, TaskStatus
-from meetings.models import Meeting, Task
+from meetings.enums import MeetingKind, MeetingState, NotificationKind, TaskStatus
+from meetings.models import Meeting, Notification, Task
 from members import selectors as member_selectors
 from members.enums import MembershipKind, MemberStatus, RoleKind
 from members.models import Member, Membership, MemberStatusChange
@@ -20,10 +20,19 @@ GONE = {
 }
 
 
-def meetings_for_user(user, *, manage=False):
-    """Meetings of cells the user may read (or manage)."""
+def meetings_for_user(user, *, manage=False, as_guest=False):
+    """Meetings of cells the user may read (or manage).
+
+    `as_guest`: also the model meetings of other cells the user was sent the notice of
+    as a guest (for the pages of one meeting, not for lists and dashboards).
+    """
     cells = member_selectors.cells_for_user(user, manage=manage)
-    return Meeting.objects.filter(cell__in=cells)
+    if not as_guest or manage or not user.is_authenticated:
+        return Meeting.objects.filter(cell__in=cells)
+    invited = Notification.objects.filter(
+        recipient__user=user, kind=NotificationKind.NOTICE, meeting__kind=MeetingKind.MODEL
+    ).values("meeting_id")
+    return Meeting.objects.filter(Q(cell__in=cells) | Q(pk__in=invited))
 
 
 def can_manage(user, meeting):

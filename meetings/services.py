@@ -298,8 +298,23 @@ def model_meeting_guests(meeting):
     """Who is invited to a model meeting: the committee member in charge of the cell, and
     the secretaries and deputies of the committee's other cells, who come to learn the
     sequence of steps. Guests never vote."""
+    posts = guest_positions(meeting)
+    guests = []
+    if meeting.cell.liaison:
+        name, _sep, position = meeting.cell.liaison.partition(",")
+        unit = meeting.cell.parent.name if meeting.cell.parent_id else ""
+        guests.append({"name": name.strip(), "position": position.strip(), "unit": unit})
+    return guests + [
+        {"name": p.member.full_name, "position": p.get_role_display(), "unit": p.cell.name}
+        for p in posts
+    ]
+
+
+def guest_positions(meeting):
+    """The posts whose holders a model meeting invites: the other cells' secretaries and
+    deputies of the same committee, on the meeting day."""
     day = meeting.meeting_date
-    posts = (
+    return (
         Position.objects.filter(
             cell__parent_id=meeting.cell.parent_id,
             role__in=[PositionRole.SECRETARY, PositionRole.DEPUTY],
@@ -311,15 +326,6 @@ def model_meeting_guests(meeting):
         .select_related("member", "cell")
         .order_by("cell__path", ROLE_ORDER)
     )
-    guests = []
-    if meeting.cell.liaison:
-        name, _sep, position = meeting.cell.liaison.partition(",")
-        unit = meeting.cell.parent.name if meeting.cell.parent_id else ""
-        guests.append({"name": name.strip(), "position": position.strip(), "unit": unit})
-    return guests + [
-        {"name": p.member.full_name, "position": p.get_role_display(), "unit": p.cell.name}
-        for p in posts
-    ]
 
 
 def default_presence(entry):

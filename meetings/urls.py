@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import notice_views, views
 
 app_name = "meetings"
 
@@ -53,5 +53,39 @@ urlpatterns = [
         "meetings/<int:pk>/disseminations/new/",
         views.DisseminationCreateView.as_view(),
         name="dissemination_create",
+    ),
+    # before the meeting: notice, documents, replies, written opinions
+    path("meetings/<int:pk>/notice/", notice_views.NoticeView.as_view(), name="meeting_notice"),
+    path(
+        "meetings/<int:pk>/documents/new/",
+        notice_views.AttachmentCreateView.as_view(),
+        name="attachment_create",
+    ),
+    path(
+        "documents/<int:pk>/",
+        notice_views.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),  # fmt: skip
+    path(
+        "documents/<int:pk>/delete/",
+        notice_views.AttachmentDeleteView.as_view(),
+        name="attachment_delete",
+    ),
+    path("meetings/<int:pk>/reply/", notice_views.ReplyView.as_view(), name="meeting_reply"),
+    path(
+        "meetings/<int:pk>/written-opinions/new/",
+        notice_views.WrittenOpinionCreateView.as_view(),
+        name="written_opinion_create",
+    ),
+    path(
+        "written-opinions/<int:pk>/bring/",
+        notice_views.BringOpinionView.as_view(),
+        name="written_opinion_bring",
+    ),
+    path("notifications/", notice_views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        notice_views.NotificationOpenView.as_view(),
+        name="notification_open",
     ),
 ]

@@ -20,6 +20,7 @@ from meetings import (
     compliance,
     counting,
     documents,
+    notices,
     pdf,
     ratings,
     rotation_services,
@@ -228,9 +229,9 @@ class MeetingMixin(LoginRequiredMixin):
         if not hasattr(self, "_meeting"):
             user = self.request.user
             meeting = get_object_or_404(
-                selectors.meetings_for_user(user).select_related(
-                    "cell__parent", "chair", "minute_taker", "amends"
-                ),
+                selectors.meetings_for_user(
+                    user, as_guest=self.permission == "read"
+                ).select_related("cell__parent", "chair", "minute_taker", "amends"),
                 pk=self.kwargs["pk"],
             )
             if self.permission == "manage" and not selectors.can_manage(user, meeting):
@@ -292,6 +293,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             previous_tasks=selectors.previous_tasks(meeting),
             audit=member_selectors.audit_for("meetings.meeting", meeting.pk)[:50],
             can_sign=self._can_sign(meeting),
+            before=notices.for_meeting_page(meeting, self.request.user),
             editable=workflow.is_editable(meeting),
             minutes_open=workflow.minutes_editable(meeting),
             opinions_by_item=_group(parts["opinions"], "item_id"),
@@ -487,6 +489,8 @@ class AttendanceView(MeetingMixin, TemplateView):
     def rows(self, data=None):
         meeting = self.get_meeting()
         existing = {a.member_id: a for a in meeting.attendance.all()}
+        # Before the first save, absences given ahead in replies to the notice.
+        ahead = notices.prefilled_presence(meeting) if not existing else {}
         rows = []
         for entry in selectors.roster(meeting.cell, meeting.meeting_date):
             saved = existing.get(entry.member.pk)
@@ -497,6 +501,8 @@ class AttendanceView(MeetingMixin, TemplateView):
                 late = bool(data.get(f"late_{key}"))
             elif saved is not None:
                 presence, reason, late = saved.presence, saved.reason, saved.late
+            elif key in ahead:
+                (presence, reason), late = ahead[key], False
             else:
                 presence, reason, late = services.default_presence(entry), "", False
             rows.append({"entry": entry, "presence": presence, "reason": reason, "late": late})

@@ -62,13 +62,16 @@ def _consistent_with_attendance(meeting):
             reasons.append(
                 _("%(role)s %(name)s không có mặt theo điểm danh.") % {"role": label, "name": name}
             )
-    absent_speakers = sorted(
-        {
-            o.speaker_name
-            for o in meeting.opinions.all()
-            if o.speaker_member_id and o.speaker_member_id not in present
-        }
-    )
+    absent = [
+        o
+        for o in meeting.opinions.all()
+        if o.speaker_member_id and o.speaker_member_id not in present
+    ]
+    if absent:
+        # An absent member's written opinion, sent before the meeting, is theirs to give.
+        written = set(meeting.written_opinions.values_list("opinion_id", flat=True))
+        absent = [o for o in absent if o.pk not in written]
+    absent_speakers = sorted({o.speaker_name for o in absent})
     if absent_speakers:
         reasons.append(
             _("Ý kiến của người không có mặt theo điểm danh: %(names)s.")

@@ -14,10 +14,11 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from meetings import rotation_services, services
-from meetings.models import RotationSlot
+from meetings import notices, rotation_services, services
+from meetings.models import Notification, RotationSlot
 from members.models import AuditEvent, Member, Position
 from tests.meetings.conftest import (  # noqa: F401
     at,
@@ -38,6 +39,9 @@ ADMIN_COMMITTEE = "login 404 404 404 404 ok ok"  # committee X's staff and the d
 ADMIN_CELL = "login 403 404 403 404 ok ok"  # committee decisions about cell A and its members
 READ_COMMITTEE = "login 404 404 404 404 ok ok"  # committee-level pages; cells can't see X
 SIGNED_IN = "login ok ok ok ok ok ok"
+# Members on the meeting's invitation list; the personas other than `member` have no
+# member record in cell A (staff, or a secretary account not linked to a member).
+INVITED = "login ok 404 403 404 403 403"
 PUBLIC = "ok ok ok ok ok ok ok"
 
 
@@ -108,6 +112,16 @@ MATRIX = {
     "meetings:rotation": Row("committee", READ_COMMITTEE),
     "meetings:rotation_slot": Row("slot", READ_COMMITTEE),
     "meetings:compliance": Row("committee", READ_COMMITTEE),
+    # before the meeting
+    "meetings:meeting_notice": Row("planned", MANAGE_CELL),
+    "meetings:attachment_create": Row("planned", MANAGE_CELL),
+    "meetings:attachment_download": Row("attachment", READ_CELL),
+    "meetings:attachment_delete": Row("attachment", MANAGE_CELL),
+    "meetings:meeting_reply": Row("planned", INVITED),
+    "meetings:written_opinion_create": Row("planned", INVITED),
+    "meetings:written_opinion_bring": Row("written_opinion", MANAGE_CELL),
+    "meetings:notifications": Row("", SIGNED_IN),
+    "meetings:notification_open": Row("notification", "login 405 405 405 405 405 405"),
 }
 
 # Django's admin has its own login and permission checks; none of our personas is
@@ -156,6 +170,18 @@ def objects(tree, personas, cell_people):  # noqa: F811
     signed = signed_meeting(people, datetime.date(2018, 1, 8))
     task = services.add_task(actor=actor, meeting=signed, assignee=people["secretary"],
                              description="Việc", due_on=datetime.date(2018, 2, 1))  # fmt: skip
+    attachment = notices.add_attachment(actor=actor, meeting=planned, reference="18-NQ/TW",
+                                        upload=SimpleUploadedFile("nq.pdf", b"%PDF-1.4 x"),
+                                        title="Nghị quyết")  # fmt: skip
+    # cell_people gave member_a's member to the minute-taker; link it to another one.
+    plain = Member.objects.get(cell=cell, full_name="Ma Văn Lâm 0")
+    plain.user = personas["member_a"]
+    plain.save(update_fields=["user"])
+    written = notices.send_written_opinion(user=people["taker_user"], meeting=planned,
+                                           text="Ý kiến")  # fmt: skip
+    notification = Notification.objects.create(
+        recipient=plain, kind="notice", key="k", subject="S", body="B", link="/"
+    )
     rotation_services.plan_rotation(actor=personas["district"], org=tree["district"], year=2018)
     slot = RotationSlot.objects.filter(group=committee).first()
     position = Position.objects.filter(cell=cell).first()
@@ -182,6 +208,9 @@ def objects(tree, personas, cell_people):  # noqa: F811
         "task": (task.pk,),
         "slot": (slot.pk,),
         "code": (signed.documents.first().code,),
+        "attachment": (attachment.pk,),
+        "written_opinion": (written.pk,),
+        "notification": (notification.pk,),
     }
 
 

@@ -9,6 +9,7 @@ import datetime
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from meetings import rotation_services, services
 from meetings.enums import MeetingState, Presence, TaskStatus
 from meetings.forms import (
     AgendaItemForm,
+    AttachmentForm,
     CommitteeSessionForm,
     DirectiveForm,
     DisseminationForm,
@@ -23,14 +25,17 @@ from meetings.forms import (
     LessonForm,
     MinuteBookForm,
     MinutesForm,
+    NoticeForm,
     OpinionForm,
     PlanForm,
     RatingForm,
+    ReplyForm,
     SignForm,
     StateChangeForm,
     TaskForm,
     TaskUpdateForm,
     VoteForm,
+    WrittenOpinionForm,
 )
 from meetings.models import MinutesDraft
 from members.enums import RoleKind
@@ -245,6 +250,53 @@ def test_fuzz_lesson_form(tree, model_meeting):
     observer = make_user(tree["district"], RoleKind.OBSERVER, username="observer")
     url = reverse("meetings:lesson_create", args=[model_meeting.pk])
     fuzz_form_view(observer, url, valid={"text": "Chuẩn bị chu đáo."})
+
+
+@pytest.fixture
+def agreed(planned, secretary):
+    services.record_committee_session(actor=secretary, meeting=planned,
+                                      held_on=datetime.date(2018, 4, 1), attendees=[],
+                                      agreed_content="x")  # fmt: skip
+    return planned
+
+
+@fuzzes(NoticeForm)
+def test_fuzz_notice_form(secretary, agreed):
+    fuzz_form_view(secretary, reverse("meetings:meeting_notice", args=[agreed.pk]))
+
+
+def uploads():
+    heads = [b"%PDF-1.4 ", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04", b"", b"MZ"]
+    names = ["a.pdf", "b.png", "c.jpg", "d.docx", "e.xlsx", "f.exe", "", "g.PDF", "h" * 300]
+    return st.builds(
+        lambda name, head, tail: SimpleUploadedFile(name or "x", head + tail),
+        st.sampled_from(names) | texts(),
+        st.sampled_from(heads),
+        st.binary(max_size=64),
+    )
+
+
+@fuzzes(AttachmentForm)
+def test_fuzz_attachment_form(secretary, agreed):
+    url = reverse("meetings:attachment_create", args=[agreed.pk])
+    fuzz(
+        secretary,
+        url,
+        st.fixed_dictionaries(
+            {
+                "file": uploads(),
+                "title": st.sampled_from(ODD_TEXT) | texts(),
+                "reference": st.sampled_from(ODD_TEXT) | texts(),
+            }  # fmt: skip
+        ),
+    )
+
+
+@fuzzes(ReplyForm, WrittenOpinionForm)
+def test_fuzz_reply_and_written_opinion_forms(cell_people, agreed):
+    taker = cell_people["taker_user"]
+    fuzz_form_view(taker, reverse("meetings:meeting_reply", args=[agreed.pk]))
+    fuzz_form_view(taker, reverse("meetings:written_opinion_create", args=[agreed.pk]))
 
 
 # -- endpoints that read the request themselves ------------------------------------

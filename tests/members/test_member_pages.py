@@ -205,7 +205,7 @@ def test_member_list_query_count_is_constant(
         MemberFactory(cell=cell, full_name=f"Lù Văn Pó {n}")
     client = login(personas["staff_x"])
     client.get(reverse("home"))  # session warm-up
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("members:member_list", args=[cell.pk]))
     assert len(response.context["members"]) == rows
 

@@ -1,0 +1,514 @@
+"""Before the meeting: the notice, its documents, members' replies and written opinions,
+the in-app notifications with their emails, and the reminders."""
+
+import contextlib
+import datetime
+import hashlib
+import logging
+import os
+import zipfile
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from meetings.enums import AgendaSection, MeetingKind, MeetingState, NotificationKind, Presence
+from meetings.models import (
+    Attachment,
+    Meeting,
+    MeetingNotice,
+    Notification,
+    Opinion,
+    Reply,
+    WrittenOpinion,
+)
+from meetings.selectors import roster
+from meetings.services import MeetingError, _audit, _locked, _require, guest_positions
+from members.enums import MemberStatus, PositionRole
+from members.models import Organisation, Position
+
+log = logging.getLogger(__name__)
+
+BEFORE = {MeetingState.PLANNED, MeetingState.PREPARED}
+NOT_INVITED = {MemberStatus.TEMPORARILY_AWAY}
+
+# Extension -> (content type, test of the first bytes / the archive).
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+OFFICE_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+# -- documents ---------------------------------------------------------------------
+
+
+def document_type(upload):
+    """The content type of an uploaded document, checked by extension and content.
+
+    Raises MeetingError when the file is too large, empty, or not what its name says.
+    """
+    limit = settings.CELLMEET_MAX_DOCUMENT_BYTES
+    if upload.size > limit:
+        raise MeetingError(
+            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}
+        )
+    if upload.size == 0:
+        raise MeetingError(_("Tệp trống."))
+    ext = os.path.splitext(upload.name)[1].lower().lstrip(".")
+    if ext not in DOCUMENT_TYPES:
+        raise MeetingError(_("Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPEG."))
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if ext == "pdf":
+        ok = head.startswith(b"%PDF-")
+    elif ext == "png":
+        ok = head == b"\x89PNG\r\n\x1a\n"
+    elif ext in ("jpg", "jpeg"):
+        ok = head.startswith(b"\xff\xd8\xff")
+    else:
+        ok = head.startswith(b"PK\x03\x04") and _has_part(upload, OFFICE_PART[ext])
+    upload.seek(0)
+    if not ok:
+        raise MeetingError(_("Nội dung tệp không khớp với loại tệp %(ext)s.") % {"ext": ext})
+    return DOCUMENT_TYPES[ext]
+
+
+def _has_part(upload, name):
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return name in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+@transaction.atomic
+def add_attachment(*, actor, meeting, upload, reference, title):
+    """Store `upload` with the meeting (through the default storage, with its SHA-256); audited."""
+    meeting = _locked(meeting)
+    _require(meeting, BEFORE | {MeetingState.HELD}, _("Cuộc họp này không nhận thêm tài liệu."))
+    content_type = document_type(upload)
+    data = upload.read()
+    name = os.path.basename(upload.name)[:200]
+    attachment = Attachment(
+        meeting=meeting,
+        reference=reference.strip(),
+        title=title.strip(),
+        filename=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+    # The stored name is not the user's: it only keeps the extension.
+    ext = os.path.splitext(name)[1].lower()
+    attachment.file.save(f"{attachment.sha256[:16]}{ext}", ContentFile(data), save=False)
+    attachment.save()
+    _audit(actor, meeting, "attachment", _("Đính kèm tài liệu %(t)s") % {"t": attachment})
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(*, actor, attachment):
+    meeting = _locked(attachment.meeting)
+    _require(meeting, BEFORE | {MeetingState.HELD}, _("Tài liệu của cuộc họp này không thể xóa."))
+    label = str(attachment)
+    attachment.delete()
+    _audit(actor, meeting, "attachment_delete", _("Xóa tài liệu %(t)s") % {"t": label})
+
+
+# -- the notice --------------------------------------------------------------------
+
+
+def invited(meeting):
+    """The roster entries the notice goes to: everyone but those meeting elsewhere."""
+    return [
+        e for e in roster(meeting.cell, meeting.meeting_date) if e.status_on_day not in NOT_INVITED
+    ]
+
+
+def notice_refusals(meeting):
+    """Why the notice cannot be sent now (empty when it can)."""
+    reasons = []
+    if meeting.state not in BEFORE:
+        reasons.append(_("Chỉ gửi thông báo trước cuộc họp."))
+    elif not hasattr(meeting, "committee"):
+        reasons.append(_("Chi ủy cần thống nhất chương trình trước khi gửi thông báo."))
+    if MeetingNotice.objects.filter(meeting=meeting).exists():
+        reasons.append(_("Thông báo đã được gửi."))
+    return reasons
+
+
+def notice_text(meeting, message=""):
+    local = timezone.localtime(meeting.planned_at)
+    lines = [
+        _("%(cell)s thông báo: %(title)s.")
+        % {"cell": meeting.cell.name, "title": meeting.display_title},
+        _("Thời gian: %(time)s ngày %(day)s.")
+        % {"time": local.strftime("%H:%M"), "day": local.strftime("%d/%m/%Y")},
+        _("Địa điểm: %(place)s.") % {"place": meeting.place},
+    ]
+    items = list(meeting.agenda.all())
+    if items:
+        lines += ["", _("Chương trình:")] + [f"{i.position}. {i.title}" for i in items]
+    documents = list(meeting.attachments.all())
+    if documents:
+        lines += ["", _("Tài liệu cần đọc trước:")] + [f"- {d}" for d in documents]
+    if message.strip():
+        lines += ["", message.strip()]
+    lines += ["", _("Đề nghị đồng chí trả lời có dự họp hay không trên ứng dụng.")]
+    return "\n".join(lines)
+
+
+def send_notice(*, actor, meeting, message=""):
+    """Send the meeting's notice to every invited member: in the app, and by email after
+    the transaction where they have an address. Audited; one notice per meeting."""
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        reasons = notice_refusals(meeting)
+        if reasons:
+            raise MeetingError(" ".join(reasons))
+        MeetingNotice.objects.create(
+            meeting=meeting, sent_at=timezone.now(), sent_by=actor, message=message.strip()
+        )
+        subject = _("Thông báo: %(title)s") % {"title": meeting.display_title}
+        body = notice_text(meeting, message)
+        link = meeting.get_absolute_url()
+        recipients = [entry.member for entry in invited(meeting)]
+        if meeting.kind == MeetingKind.MODEL:
+            # The other cells' secretaries and deputies come to learn; guests never vote.
+            recipients += [post.member for post in guest_positions(meeting)]
+        key = f"notice:{meeting.pk}"
+        created = [
+            _notify(member, meeting, NotificationKind.NOTICE, key, subject, body, link)
+            for member in recipients
+        ]
+        _audit(actor, meeting, "notice", _("Gửi thông báo sinh hoạt"))
+        ids = [n.pk for n in created if n is not None]
+        transaction.on_commit(lambda: deliver(Notification.objects.filter(pk__in=ids)))
+    return len(ids)
+
+
+def _notify(member, meeting, kind, key, subject, body, link):
+    """One notification, unless this member already had the one with this key."""
+    notification, made = Notification.objects.get_or_create(
+        recipient=member,
+        key=key,
+        defaults={
+            "meeting": meeting,
+            "kind": kind,
+            "subject": subject[:200],
+            "body": body,
+            "link": link,
+            "email": member.email,
+        },
+    )
+    return notification if made else None
+
+
+# -- email -------------------------------------------------------------------------
+
+
+def deliver(notifications):
+    """Email each notification not yet emailed, over one connection; a failure is
+    recorded on the notification (the secretary sees it) and retried by the next run.
+
+    Each row is claimed under a lock (skipped when another run holds it), so two runs
+    at once never send the same email twice. Returns (sent, failed).
+    """
+    pending = list(notifications.unsent().values_list("pk", flat=True))
+    if not pending:
+        return 0, 0
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - whatever the mail server or network did
+        log.warning("mail server unreachable: %s", exc)
+        Notification.objects.filter(pk__in=pending).update(
+            email_error=_error_text(exc), email_attempts=F("email_attempts") + 1
+        )
+        return 0, len(pending)
+    sent = failed = 0
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for pk in pending:
+                ok = _deliver_one(pk, connection)
+                if ok is not None:
+                    sent, failed = sent + ok, failed + (not ok)
+    finally:
+        with contextlib.suppress(Exception):  # closing a connection that already broke
+            connection.close()
+    return sent, failed
+
+
+def _deliver_one(pk, connection):
+    """True if sent, False if it failed, None if another run has it or already sent it."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .unsent()
+            .select_related("recipient")
+            .filter(pk=pk)
+            .first()
+        )
+        if n is None:
+            return None
+        context = {
+            "notification": n,
+            "url": f"{settings.CELLMEET_BASE_URL}{n.link}",
+            "name": n.recipient.full_name,
+        }
+        message = EmailMultiAlternatives(
+            subject=n.subject,
+            body=render_to_string("meetings/email/notification.txt", context),
+            to=[n.email],
+            connection=connection,
+        )
+        message.attach_alternative(
+            render_to_string("meetings/email/notification.html", context), "text/html"
+        )
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any failure of the mail server
+            log.warning("email to %s failed: %s", n.email, exc)
+            n.email_error = _error_text(exc)
+            n.email_attempts += 1
+            n.save(update_fields=["email_error", "email_attempts"])
+            return False
+        n.emailed_at, n.email_error = timezone.now(), ""
+        n.email_attempts += 1
+        n.save(update_fields=["emailed_at", "email_error", "email_attempts"])
+        return True
+
+
+def _error_text(exc):
+    return (str(exc) or exc.__class__.__name__)[:300]
+
+
+def mark_read(*, user, notification):
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+# -- replies and written opinions --------------------------------------------------
+
+
+def _invited_member(user, meeting):
+    member = getattr(user, "member", None)
+    if member is None or member.pk not in {e.member.pk for e in invited(meeting)}:
+        raise MeetingError(_("Đồng chí không có tên trong danh sách dự họp."))
+    return member
+
+
+@transaction.atomic
+def reply_to_notice(*, user, meeting, attending, reason=""):
+    """Record (or change) the member's answer to the notice; audited."""
+    meeting = _locked(meeting)
+    _require(meeting, BEFORE, _("Chỉ trả lời thông báo trước cuộc họp."))
+    member = _invited_member(user, meeting)
+    reason = "" if attending else reason.strip()
+    if not attending and not reason:
+        raise MeetingError(_("Cần ghi lý do vắng."))
+    reply = Reply.objects.filter(meeting=meeting, member=member).first() or Reply(
+        meeting=meeting, member=member
+    )
+    reply.attending, reply.reason = attending, reason
+    reply.save()
+    summary = (_("%(name)s sẽ dự họp") if attending else _("%(name)s báo vắng: %(reason)s")) % {
+        "name": member.full_name,
+        "reason": reason,
+    }
+    _audit(user, meeting, "reply", summary)
+    return reply
+
+
+def prefilled_presence(meeting):
+    """{member id: (presence, reason)} from the replies: an absence given ahead is 'with reason'."""
+    return {
+        r.member_id: (Presence.ABSENT_WITH_REASON, r.reason)
+        for r in Reply.objects.filter(meeting=meeting, attending=False)
+    }
+
+
+@transaction.atomic
+def send_written_opinion(*, user, meeting, text):
+    meeting = _locked(meeting)
+    _require(meeting, BEFORE, _("Chỉ gửi ý kiến bằng văn bản trước cuộc họp."))
+    member = _invited_member(user, meeting)
+    written = WrittenOpinion.objects.create(
+        meeting=meeting, member=member, author_name=member.full_name, text=text.strip()
+    )
+    _audit(user, meeting, "written_opinion",
+           _("%(name)s gửi ý kiến bằng văn bản") % {"name": member.full_name})  # fmt: skip
+    return written
+
+
+@transaction.atomic
+def bring_into_minutes(*, actor, written):
+    """Add the written opinion to the discussion item of the minutes, with its author's name."""
+    meeting = _locked(written.meeting)
+    _require(meeting, {MeetingState.HELD}, _("Chỉ đưa ý kiến vào biên bản khi đang ghi biên bản."))
+    # Re-read under the meeting's lock: a second click must not add it twice.
+    written = WrittenOpinion.objects.get(pk=written.pk)
+    if written.opinion_id:
+        raise MeetingError(_("Ý kiến này đã được đưa vào biên bản."))
+    item = (
+        meeting.agenda.filter(section=AgendaSection.DISCUSSION).first()
+        or meeting.agenda.order_by("-position").first()
+    )
+    if item is None:
+        raise MeetingError(_("Biên bản chưa có mục chương trình nào."))
+    opinion = Opinion.objects.create(
+        meeting=meeting,
+        item=item,
+        speaker_member=written.member,
+        speaker_name=written.author_name,
+        text=_("(Ý kiến bằng văn bản) %(text)s") % {"text": written.text},
+    )
+    written.opinion = opinion
+    written.save(update_fields=["opinion"])
+    _audit(actor, meeting, "opinion",
+           _("Đưa ý kiến bằng văn bản của %(name)s vào biên bản") % {"name": written.author_name})  # fmt: skip
+    return opinion
+
+
+# -- reminders ---------------------------------------------------------------------
+
+
+def send_reminders(*, today=None):
+    """Create the reminders due `today` and email everything not yet emailed.
+
+    Members who have not replied, two days before a notified meeting; the chair and
+    minute-taker whose signature is missing, from the day after the meeting; the
+    secretary of a cell with no meeting planned for the month, from the 20th. Each
+    reminder is keyed, so running this again sends nobody the same one twice.
+    Returns {"created": n, "sent": n, "failed": n}.
+    """
+    today = today or timezone.localdate()
+    created = 0
+    with transaction.atomic():
+        created += _reply_reminders(today)
+        created += _sign_reminders(today)
+        created += _plan_reminders(today)
+    sent, failed = deliver(Notification.objects.all())
+    return {"created": created, "sent": sent, "failed": failed}
+
+
+def _window(first_day, last_day):
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    return start, end
+
+
+def _reply_reminders(today):
+    created = 0
+    start, end = _window(today, today + datetime.timedelta(days=2))
+    meetings = Meeting.objects.filter(
+        state__in=BEFORE, notice__isnull=False, planned_at__gte=start, planned_at__lt=end
+    ).select_related("cell")
+    for meeting in meetings:
+        replied = set(Reply.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+        subject = _("Nhắc trả lời thông báo: %(title)s") % {"title": meeting.display_title}
+        body = _(
+            "Đồng chí chưa trả lời thông báo %(title)s (%(day)s, tại %(place)s). "
+            "Đề nghị đồng chí cho biết có dự họp hay không."
+        ) % {
+            "title": meeting.display_title,
+            "day": timezone.localtime(meeting.planned_at).strftime("%H:%M %d/%m/%Y"),
+            "place": meeting.place,
+        }
+        for entry in invited(meeting):
+            if entry.member.pk in replied:
+                continue
+            made = _notify(entry.member, meeting, NotificationKind.REPLY_REMINDER,
+                           f"reply:{meeting.pk}", subject, body, meeting.get_absolute_url())  # fmt: skip
+            created += made is not None
+    return created
+
+
+def _sign_reminders(today):
+    created = 0
+    _start, end = _window(today - datetime.timedelta(days=1), today - datetime.timedelta(days=1))
+    meetings = Meeting.objects.filter(
+        state__in=[MeetingState.HELD, MeetingState.SUBMITTED], planned_at__lt=end
+    ).select_related("cell", "chair", "minute_taker")
+    for meeting in meetings:
+        signed = set(meeting.signatures.values_list("member_id", flat=True))
+        subject = _("Nhắc ký biên bản: %(title)s") % {"title": meeting.display_title}
+        body = _("Biên bản %(title)s chưa có chữ ký của đồng chí.") % {
+            "title": meeting.display_title
+        }
+        for member in {m for m in (meeting.chair, meeting.minute_taker) if m is not None}:
+            if member.pk in signed:
+                continue
+            made = _notify(member, meeting, NotificationKind.SIGN_REMINDER,
+                           f"sign:{meeting.pk}", subject, body, meeting.get_absolute_url())  # fmt: skip
+            created += made is not None
+    return created
+
+
+def _plan_reminders(today):
+    if today.day < 20:
+        return 0
+    created = 0
+    month = today.replace(day=1)
+    cells = (
+        Organisation.objects.cells()
+        .active()
+        .exclude(meetings__period=month, meetings__state__in=_LIVE_STATES)
+    )
+    secretaries = Position.objects.filter(
+        cell__in=cells, role=PositionRole.SECRETARY, ended_on__isnull=True
+    ).select_related("member", "cell")
+    for position in secretaries:
+        subject = _("Nhắc lên kế hoạch sinh hoạt tháng %(m)02d/%(y)s") % {
+            "m": month.month,
+            "y": month.year,
+        }
+        body = _("%(cell)s chưa có kế hoạch sinh hoạt tháng %(m)02d/%(y)s.") % {
+            "cell": position.cell.name,
+            "m": month.month,
+            "y": month.year,
+        }
+        link = reverse("meetings:meeting_create", args=[position.cell_id])
+        made = _notify(position.member, None, NotificationKind.PLAN_REMINDER,
+                       f"plan:{position.cell_id}:{month:%Y-%m}", subject, body, link)  # fmt: skip
+        created += made is not None
+    return created
+
+
+_LIVE_STATES = [s for s in MeetingState.values if s != MeetingState.CANCELLED]
+
+
+def for_meeting_page(meeting, user):
+    """What the meeting page shows about the notice, to a manager or an invited member."""
+    member = getattr(user, "member", None)
+    is_invited = (
+        member is not None
+        and meeting.state in BEFORE
+        and member.pk in {e.member.pk for e in invited(meeting)}
+    )
+    return {
+        "notice": MeetingNotice.objects.filter(meeting=meeting).first(),
+        "attachments": list(meeting.attachments.all()),
+        "invited": is_invited,
+        "my_reply": Reply.objects.filter(meeting=meeting, member=member).first()
+        if is_invited
+        else None,
+        "open": meeting.state in BEFORE,
+    }
