@@ -265,11 +265,18 @@ def test_fuzz_notice_form(secretary, agreed):
     fuzz_form_view(secretary, reverse("meetings:meeting_notice", args=[agreed.pk]))
 
 
+def upload_name(name):
+    """The name as a browser's upload would carry it: Django's multipart parser keeps
+    only the last path component, so "..", "/" or an empty name never reach a form."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")
+    return name if name.strip(". ") else "x"
+
+
 def uploads():
     heads = [b"%PDF-1.4 ", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04", b"", b"MZ"]
     names = ["a.pdf", "b.png", "c.jpg", "d.docx", "e.xlsx", "f.exe", "", "g.PDF", "h" * 300]
     return st.builds(
-        lambda name, head, tail: SimpleUploadedFile(name or "x", head + tail),
+        lambda name, head, tail: SimpleUploadedFile(upload_name(name), head + tail),
         st.sampled_from(names) | texts(),
         st.sampled_from(heads),
         st.binary(max_size=64),
