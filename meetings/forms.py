@@ -1,8 +1,10 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -340,8 +342,14 @@ class AttachmentForm(CleanInputMixin, forms.Form):
     title = forms.CharField(label=_("Trích yếu"), max_length=300)
     file = forms.FileField(
         label=_("Tệp"), max_length=200,
-        help_text=_("PDF, DOCX, XLSX, PNG hoặc JPEG."),
     )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.CELLMEET_MAX_DOCUMENT_BYTES)
+        self.fields["file"].help_text = _("PDF, DOCX, XLSX, PNG hoặc JPEG, tối đa %(size)s.") % {
+            "size": limit
+        }
 
 
 class ReplyForm(CleanInputMixin, forms.Form):

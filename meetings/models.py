@@ -763,7 +763,7 @@ class Attachment(MeetingPart):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.reference} {self.title}".strip()
+        return f"{self.reference} — {self.title}" if self.reference else self.title
 
     def get_absolute_url(self):
         return reverse("meetings:attachment_download", args=[self.pk])

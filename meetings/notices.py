@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -60,9 +61,7 @@ def document_type(upload):
     """
     limit = settings.CELLMEET_MAX_DOCUMENT_BYTES
     if upload.size > limit:
-        raise MeetingError(
-            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}
-        )
+        raise MeetingError(_("Tệp quá lớn: tối đa %(size)s.") % {"size": filesizeformat(limit)})
     if upload.size == 0:
         raise MeetingError(_("Tệp trống."))
     ext = os.path.splitext(upload.name)[1].lower().lstrip(".")
@@ -123,6 +122,9 @@ def add_attachment(*, actor, meeting, upload, reference, title):
 def delete_attachment(*, actor, attachment):
     meeting = _locked(attachment.meeting)
     _require(meeting, BEFORE | {MeetingState.HELD}, _("Tài liệu của cuộc họp này không thể xóa."))
+    if MeetingNotice.objects.filter(meeting=meeting).exists():
+        # Members were sent this document with the notice: it stays what they read.
+        raise MeetingError(_("Tài liệu đã gửi kèm thông báo nên không xóa được."))
     label = str(attachment)
     attachment.delete()
     _audit(actor, meeting, "attachment_delete", _("Xóa tài liệu %(t)s") % {"t": label})

@@ -120,7 +120,7 @@ def test_notice_reaches_members_in_the_app_and_through_smtp(
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "Địa điểm: Nhà văn hóa thôn." in text
-    assert "18-NQ/TW Nghị quyết 18" in text
+    assert "18-NQ/TW — Nghị quyết 18" in text
     assert "Đề nghị đến đúng giờ." in text
     assert f"https://cellmeet.example/meetings/{prepared.pk}/" in text
     assert f'href="https://cellmeet.example/meetings/{prepared.pk}/"' in html
@@ -308,7 +308,7 @@ def test_uploads_over_the_size_limit_are_refused(client, settings, cell_people, 
     big = PDF + b"0" * (1024 * 1024)
     response = client.post(reverse("meetings:attachment_create", args=[prepared.pk]),
                            {"title": "T", "file": SimpleUploadedFile("big.pdf", big)})  # fmt: skip
-    assert "Tệp quá lớn: tối đa 1.0 MB." in response.content.decode()
+    assert "Tệp quá lớn: tối đa 1,0\xa0MB." in response.content.decode()
     assert not Attachment.objects.exists()
     attach(prepared, cell_people["secretary_user"], "anh.png", PNG, "Ảnh")
     assert Attachment.objects.get().content_type == "image/png"
@@ -329,6 +329,15 @@ def test_documents_of_a_signed_meeting_are_frozen(cell_people, held_meeting):
         doc.delete()
     with pytest.raises(services.MeetingError):
         notices.delete_attachment(actor=cell_people["secretary_user"], attachment=doc)
+
+
+def test_documents_sent_with_the_notice_stay(cell_people, prepared):
+    doc = attach(prepared, cell_people["secretary_user"])
+    notices.send_notice(actor=cell_people["secretary_user"], meeting=prepared)
+    with pytest.raises(services.MeetingError, match="gửi kèm thông báo"):
+        notices.delete_attachment(actor=cell_people["secretary_user"], attachment=doc)
+    assert Attachment.objects.filter(pk=doc.pk).exists()
+    assert str(doc) == f"{doc.reference} — {doc.title}" if doc.reference else doc.title
 
 
 # -- replies, attendance, written opinions ------------------------------------------------
