@@ -148,6 +148,11 @@ class InvitedMixin(MeetingMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _closed(meeting, message):
+    """Say so on opening the form, not after typing, once the meeting has begun."""
+    return "" if meeting.state in notices.BEFORE else message
+
+
 class ReplyView(InvitedMixin, FormView):
     template_name = "meetings/simple_form.html"
     form_class = ReplyForm
@@ -161,7 +166,11 @@ class ReplyView(InvitedMixin, FormView):
         return {"attending": "yes" if reply.attending else "no", "reason": reply.reason}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _("Trả lời thông báo")}
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("Trả lời thông báo"),
+            "locked": _closed(self.get_meeting(), _("Chỉ trả lời thông báo trước cuộc họp.")),
+        }
 
     def form_valid(self, form):
         try:
@@ -180,7 +189,11 @@ class WrittenOpinionCreateView(InvitedMixin, FormView):
     form_class = WrittenOpinionForm
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _("Gửi ý kiến bằng văn bản")}
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("Gửi ý kiến bằng văn bản"),
+            "locked": _closed(self.get_meeting(), _("Chỉ gửi ý kiến bằng văn bản trước cuộc họp.")),
+        }
 
     def form_valid(self, form):
         try:

@@ -477,3 +477,13 @@ def test_no_planning_reminder_for_a_cell_with_a_meeting_that_month(cell_people):
                           planned_at=at(datetime.date(2018, 6, 28)), place="NVH")  # fmt: skip
     run("2018-06-21")
     assert not Notification.objects.filter(kind="plan_reminder", recipient=p["secretary"]).exists()
+
+
+def test_late_reply_and_opinion_forms_say_they_are_closed_on_opening(
+    client, cell_people, held_meeting
+):
+    client.force_login(cell_people["taker_user"])
+    for name, text in (("meeting_reply", "Chỉ trả lời thông báo trước cuộc họp."),
+                       ("written_opinion_create", "Chỉ gửi ý kiến bằng văn bản trước cuộc họp.")):  # fmt: skip
+        page = client.get(reverse(f"meetings:{name}", args=[held_meeting.pk])).content.decode()
+        assert text in page and "disabled" in page
