@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from meetings import counting
+from meetings import counting, services
 from meetings.content import content_hash
 from meetings.enums import (
     MeetingKind,
@@ -441,3 +441,23 @@ def load_meeting_history(district_code="VX", years=1):
     if district is None or Meeting.objects.filter(cell__path__startswith=district.path).exists():
         return 0
     return MeetingHistory(district, range(LAST_YEAR - years + 1, LAST_YEAR + 1)).load()
+
+
+def meeting_in_progress(*, secretary, cell):
+    """The cell's January 2019 meeting, prepared and being held, for the benchmark and
+    the load test to type minutes into; the one already there if there is one."""
+    meeting = Meeting.objects.filter(cell=cell, state=MeetingState.HELD).first()
+    if meeting is not None:
+        return meeting
+    start = _aware(datetime.date(LAST_YEAR + 1, 1, 5), 19, 30)
+    meeting = services.plan_meeting(actor=secretary, cell=cell, kind=MeetingKind.REGULAR,
+                                    planned_at=start, place="Nhà văn hóa thôn")  # fmt: skip
+    services.record_committee_session(
+        actor=secretary, meeting=meeting, held_on=start.date() - datetime.timedelta(days=3),
+        attendees=[secretary.member], agreed_content="Chương trình tháng 1",
+    )  # fmt: skip
+    services.change_state(actor=secretary, meeting=meeting, to=MeetingState.PREPARED)
+    services.take_attendance(actor=secretary, meeting=meeting, marks={}, guests=[])
+    services.change_state(actor=secretary, meeting=meeting, to=MeetingState.HELD)
+    meeting.refresh_from_db()
+    return meeting

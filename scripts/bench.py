@@ -43,7 +43,7 @@ from django.urls import include, path, reverse  # noqa: E402
 from django.views import View  # noqa: E402
 from django.views.generic import TemplateView  # noqa: E402
 
-from meetings import services  # noqa: E402
+from meetings.demo import meeting_in_progress  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from members.enums import RoleKind  # noqa: E402
 from members.models import Organisation, Role  # noqa: E402
@@ -122,26 +122,7 @@ def province_staff():
 def open_meeting(secretary):
     """Thanh Sơn's January 2019 meeting, being held: what the minutes editor saves to."""
     cell = Organisation.objects.get(code="VX-TT-THANHSON")
-    meeting = Meeting.objects.filter(cell=cell, state="held").first()
-    if meeting:
-        return meeting
-    import datetime
-
-    from django.utils import timezone
-
-    member = secretary.member
-    day = datetime.date(2019, 1, 5)
-    start = timezone.make_aware(datetime.datetime(2019, 1, 5, 19, 30))
-    meeting = services.plan_meeting(actor=secretary, cell=cell, kind="regular",
-                                    planned_at=start, place="Nhà văn hóa thôn")  # fmt: skip
-    services.record_committee_session(actor=secretary, meeting=meeting,
-                                      held_on=day - datetime.timedelta(days=3),
-                                      attendees=[member], agreed_content="Chương trình tháng 1")  # fmt: skip
-    services.change_state(actor=secretary, meeting=meeting, to="prepared")
-    services.take_attendance(actor=secretary, meeting=meeting, marks={}, guests=[])
-    services.change_state(actor=secretary, meeting=meeting, to="held")
-    meeting.refresh_from_db()
-    return meeting
+    return meeting_in_progress(secretary=secretary, cell=cell)
 
 
 def pages():

@@ -10,7 +10,6 @@ var/load/results.md (and locust's CSV files beside it).
 """
 
 import csv
-import datetime
 import json
 import os
 import signal
@@ -40,9 +39,8 @@ def prepare():
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from meetings import services
+    from meetings.demo import meeting_in_progress
     from meetings.models import Meeting
     from members.demo import DEMO_PASSWORD
     from members.enums import RoleKind
@@ -53,22 +51,10 @@ def prepare():
     User = get_user_model()
     district = Organisation.objects.get(code="VX")
     secretaries = []
-    start = timezone.make_aware(datetime.datetime(2019, 1, 5, 19, 30))
     for user in User.objects.filter(username__endswith=".bithu").order_by("username")[:50]:
         cell = Role.objects.get(user=user, kind=RoleKind.SECRETARY).organisation
         signed = Meeting.objects.filter(cell=cell, state="signed").order_by("-planned_at").first()
-        held = Meeting.objects.filter(cell=cell, state="held").first()
-        if held is None:
-            held = services.plan_meeting(actor=user, cell=cell, kind="regular", planned_at=start,
-                                         place="Nhà văn hóa")  # fmt: skip
-            services.record_committee_session(
-                actor=user, meeting=held, held_on=start.date() - datetime.timedelta(days=3),
-                attendees=[user.member], agreed_content="Chương trình tháng 1",
-            )  # fmt: skip
-            services.change_state(actor=user, meeting=held, to="prepared")
-            services.take_attendance(actor=user, meeting=held, marks={}, guests=[])
-            services.change_state(actor=user, meeting=held, to="held")
-            held.refresh_from_db()
+        held = meeting_in_progress(secretary=user, cell=cell)
         secretaries.append({"username": user.username, "cell": cell.pk, "signed": signed.pk,
                             "held": held.pk, "version": held.version})  # fmt: skip
     lead = User.objects.get(username="district")

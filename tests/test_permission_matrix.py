@@ -24,6 +24,7 @@ from tests.meetings.conftest import (  # noqa: F401
     at,
     cell_people,
     complete_minutes,
+    meeting_held_on,
     signed_meeting,
     submitted_meeting,
 )
@@ -154,14 +155,7 @@ def objects(tree, personas, cell_people):  # noqa: F811
     actor = people["secretary_user"]
     planned = services.plan_meeting(actor=actor, cell=cell, kind="regular",
                                     planned_at=at(datetime.date(2018, 5, 7)), place="Hội trường")  # fmt: skip
-    held = services.plan_meeting(actor=actor, cell=cell, kind="regular",
-                                 planned_at=at(datetime.date(2018, 4, 5)), place="Hội trường")  # fmt: skip
-    services.record_committee_session(actor=actor, meeting=held, held_on=datetime.date(2018, 4, 1),
-                                      attendees=[people["secretary"]], agreed_content="Chương trình")  # fmt: skip
-    services.change_state(actor=actor, meeting=held, to="prepared")
-    services.take_attendance(actor=actor, meeting=held, marks={}, guests=[])
-    services.change_state(actor=actor, meeting=held, to="held")
-    held.refresh_from_db()
+    held = meeting_held_on(people, datetime.date(2018, 4, 5), place="Hội trường", prepared_days=4)
     held = complete_minutes(held, people)
     opinion = services.add_opinion(actor=actor, meeting=held, item=held.agenda.first(),
                                    text="Ý kiến", speaker_member=people["secretary"])  # fmt: skip

@@ -33,27 +33,28 @@ def cell_people(tree):
             "secretary_user": secretary_user, "taker_user": taker_user}  # fmt: skip
 
 
+def meeting_held_on(people, day, *, place="Nhà văn hóa thôn", prepared_days=2,
+                    agreed="Chương trình"):  # fmt: skip
+    """A regular meeting of the cell on `day`, prepared and being held, attendance taken."""
+    actor = people["secretary_user"]
+    meeting = services.plan_meeting(actor=actor, cell=people["cell"], kind="regular",
+                                    planned_at=at(day), place=place)  # fmt: skip
+    services.record_committee_session(
+        actor=actor, meeting=meeting, held_on=day - datetime.timedelta(days=prepared_days),
+        attendees=[people["secretary"]], agreed_content=agreed,
+    )  # fmt: skip
+    services.change_state(actor=actor, meeting=meeting, to="prepared")
+    services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[])
+    services.change_state(actor=actor, meeting=meeting, to="held")
+    meeting.refresh_from_db()
+    return meeting
+
+
 @pytest.fixture
 def held_meeting(cell_people):
     """A regular meeting of cell A prepared and being held, with attendance taken."""
-    p = cell_people
-    day = datetime.date(2018, 3, 5)
-    meeting = services.plan_meeting(
-        actor=p["secretary_user"],
-        cell=p["cell"],
-        kind="regular",
-        planned_at=at(day),
-        place="Nhà văn hóa",
-    )
-    services.record_committee_session(
-        actor=p["secretary_user"], meeting=meeting, held_on=datetime.date(2018, 3, 1),
-        attendees=[p["secretary"]], agreed_content="Chương trình tháng 3",
-    )  # fmt: skip
-    services.change_state(actor=p["secretary_user"], meeting=meeting, to="prepared")
-    services.take_attendance(actor=p["secretary_user"], meeting=meeting, marks={}, guests=[])
-    services.change_state(actor=p["secretary_user"], meeting=meeting, to="held")
-    meeting.refresh_from_db()
-    return meeting
+    return meeting_held_on(cell_people, datetime.date(2018, 3, 5), place="Nhà văn hóa",
+                           prepared_days=4, agreed="Chương trình tháng 3")  # fmt: skip
 
 
 def complete_minutes(meeting, people):
@@ -84,17 +85,7 @@ def signed_meeting(people, day):
 
 def submitted_meeting(people, day):
     """A complete meeting of the cell on `day`, submitted for signature."""
-    actor = people["secretary_user"]
-    meeting = services.plan_meeting(actor=actor, cell=people["cell"], kind="regular",
-                                    planned_at=at(day), place="Nhà văn hóa thôn")  # fmt: skip
-    services.record_committee_session(actor=actor, meeting=meeting,
-                                      held_on=day - datetime.timedelta(days=2),
-                                      attendees=[people["secretary"]], agreed_content="Chương trình")  # fmt: skip
-    services.change_state(actor=actor, meeting=meeting, to="prepared")
-    services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[])
-    services.change_state(actor=actor, meeting=meeting, to="held")
-    meeting.refresh_from_db()
-    meeting = complete_minutes(meeting, people)
-    services.change_state(actor=actor, meeting=meeting, to="submitted")
+    meeting = complete_minutes(meeting_held_on(people, day), people)
+    services.change_state(actor=people["secretary_user"], meeting=meeting, to="submitted")
     meeting.refresh_from_db()
     return meeting
