@@ -84,6 +84,15 @@ TEMPLATES = [
     },
 ]
 
+# Summaries of the big pages (tree, rotation grid, compliance), keyed on the revisions of
+# the units they cover (members.revisions): each app server process keeps its own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CELLMEET_CACHE_ENTRIES", "2000"))},
+    }
+}
+
 WSGI_APPLICATION = "cellmeet.wsgi.application"
 
 # SQLite is the embedded default; set DATABASE_URL for PostgreSQL.

@@ -10,6 +10,7 @@ from meetings.models import RotationSlot
 from meetings.rotation import Slot, plan, quarter_index, violations, year_quarter
 from members.enums import OrgKind
 from members.models import Organisation
+from members.revisions import touch
 from members.services import record_audit
 
 
@@ -97,6 +98,7 @@ def plan_rotation(*, actor, org, year, dry_run=False):
     if not dry_run:
         RotationSlot.objects.bulk_create(to_create)
         RotationSlot.objects.bulk_update(to_update, ["host"])
+        touch(*{row.group_id for row in [*to_create, *to_update]})  # bulk writes send no signals
         record_audit(
             actor=actor, action="rotation.plan", target=org, organisation=org,
             summary=_("Lập lịch sinh hoạt chi bộ điểm năm %(y)s: %(n)s nhóm, %(c)s quý mới, %(u)s quý đổi")

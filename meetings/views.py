@@ -2,6 +2,7 @@ import calendar
 import datetime
 import io
 import json
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +59,7 @@ from meetings.models import (
     Task,
     Vote,
 )
+from members import revisions
 from members import selectors as member_selectors
 from members.enums import CellType, MemberStatus
 from members.forms import NO_NULL_CHARACTERS
@@ -1141,18 +1144,39 @@ class RotationView(OrganisationMixin, TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        quarters, rows, planned = self.grid()
+        context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("export", None)
-        return {
-            **super().get_context_data(**kwargs),
-            "year": self.get_year(),
+        context.update(
+            year=self.get_year(),
+            cell_types=CellType.choices,
+            query_string=query.urlencode(),
+        )
+        # Slots fall overdue with the days: the summary is kept for one day at most.
+        parts = [context["year"], query.get("quarter") if query.get("quarter") in ("1", "2", "3", "4") else "",
+                 _number(query.get("group")) or "", query.get("cell_type") if query.get("cell_type") in CellType.values else "",
+                 timezone.localdate()]  # fmt: skip
+        context["summary"] = revisions.cached_summary(
+            "rotation", context["org"], parts, partial(self.render_summary, context)
+        )
+        return context
+
+    def render_summary(self, context):
+        """The filters and the grid as HTML (the same for all who may see the organisation),
+        and whether the year is planned."""
+        quarters, rows, planned = self.grid()
+        context = {
+            **context,
             "quarters": quarters,
             "rows": rows,
             "planned": planned,
             "groups": rotation_services.rotation_groups(self.get_organisation()),
-            "cell_types": CellType.choices,
-            "query_string": query.urlencode(),
+            "request": self.request,
+        }
+        return {
+            "filters": render_to_string("meetings/_rotation_filters.html", context),
+            "grid": render_to_string("meetings/_rotation_grid.html", context),
+            "planned": planned,
         }
 
     def post(self, request, *args, **kwargs):
@@ -1287,25 +1311,37 @@ class ComplianceView(OrganisationMixin, TemplateView):
         chosen = _number(query.get("group"))
         if chosen is None and query.get("group") == "all":
             chosen = "all"
-        data = compliance.dashboard(org, year=year, month=month, quarter=quarter, drill=chosen)
-        drill = None
-        if isinstance(chosen, int):
-            drill = next((r for r in data["rows"] if r.group.pk == chosen), None)
-        elif chosen == "all":  # the cells behind the totals
-            months = data["rows"][0].months if data["rows"] else 1
-            drill = compliance.GroupRow(
-                org, cells=[c for r in data["rows"] for c in r.cells], months=months
-            )
-        return {
+        context = {
             **super().get_context_data(**kwargs),
-            **data,
             "year": year,
             "month": month,
             "selected_quarter": quarter,
-            "drill": drill,
             "months": range(1, 13),
             "period_query": f"year={year}&" + (f"month={month}" if month else f"quarter={quarter}"),
         }
+        # Overdue minutes are counted against today: the summary is kept for one day at most.
+        parts = [year, month, quarter, chosen, today]
+        context["summary"] = revisions.cached_summary(
+            "compliance", org, parts, partial(_render_compliance, org, chosen, context)
+        )
+        return context
+
+
+def _render_compliance(org, chosen, context):
+    """The dashboard below the period form, as HTML: the same for all who may see `org`."""
+    year, month, quarter = context["year"], context["month"], context["selected_quarter"]
+    data = compliance.dashboard(org, year=year, month=month, quarter=quarter, drill=chosen)
+    drill = None
+    if isinstance(chosen, int):
+        drill = next((r for r in data["rows"] if r.group.pk == chosen), None)
+    elif chosen == "all":  # the cells behind the totals
+        months = data["rows"][0].months if data["rows"] else 1
+        drill = compliance.GroupRow(
+            org, cells=[c for r in data["rows"] for c in r.cells], months=months
+        )
+    return render_to_string(
+        "meetings/_compliance_summary.html", {**context, **data, "drill": drill}
+    )
 
 
 class RatingView(MeetingMixin, FormView):

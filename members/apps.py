@@ -9,7 +9,10 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
+        from members import revisions
+
         user_logged_out.connect(_say_goodbye, dispatch_uid="members.logged_out")
+        revisions.connect()
 
 
 def _say_goodbye(sender, request, user, **kwargs):

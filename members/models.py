@@ -77,6 +77,9 @@ class Organisation(models.Model):
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Raised by every write to this unit's own records (members.revisions): cached
+    # summaries of a subtree are keyed on the sum over its units.
+    revision = models.PositiveBigIntegerField(default=1, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -231,6 +234,13 @@ class Member(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:member_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        member = super().from_db(db, field_names, values)
+        # A transfer changes the cell: the cell it left is touched too (members.revisions).
+        member._loaded_cell_id = member.__dict__.get("cell_id")
+        return member
 
 
 class MemberStatusChange(models.Model):

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import revisions
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole
 from members.models import (
     AuditEvent,
@@ -77,6 +78,8 @@ def _save_versioned(instance, data, version):
     for field, value in data.items():
         setattr(instance, field, value)
     instance.version = version + 1
+    # An update() sends no signal: the unit's cached summaries must still see the change.
+    revisions.touch(instance.pk if isinstance(instance, Organisation) else instance.cell_id)
 
 
 @transaction.atomic

@@ -1,14 +1,17 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from members import selectors, services
+from members import revisions, selectors, services
 from members.enums import CellType, MemberStatus, OrgKind
 from members.forms import (
     AuditFilterForm,
@@ -78,19 +81,26 @@ class OrganisationTreeView(LoginRequiredMixin, TemplateView):
     template_name = "members/organisation_tree.html"
 
     def get_context_data(self, **kwargs):
-        trees, shown = [], 0
-        for root in selectors.root_organisations_for_user(self.request.user):
-            # Below the first level only committees are listed; their cells are counted.
-            top, orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH, cells_to=1)
-            trees.append(top)
-            shown += len(orgs)
-        return {
-            **super().get_context_data(**kwargs),
-            "trees": trees,
+        trees = [
+            revisions.cached_summary("tree", root, [], partial(_render_tree, root))
+            for root in selectors.root_organisations_for_user(self.request.user)
+        ]
+        return {**super().get_context_data(**kwargs), "trees": trees}
+
+
+def _render_tree(root):
+    """The tree under `root` as HTML: the same for everyone who may see `root`."""
+    # Below the first level only committees are listed; their cells are counted.
+    top, orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH, cells_to=1)
+    return render_to_string(
+        "members/_tree.html",
+        {
+            "node": top,
             # A province's two levels are hundreds of committees: show one, then click.
-            "max_depth": TREE_DEPTH if shown <= TREE_NODE_LIMIT else 1,
-            "statuses": MemberStatus,
-        }
+            "max_depth": TREE_DEPTH if len(orgs) <= TREE_NODE_LIMIT else 1,
+            "level": 0,
+        },
+    )
 
 
 class OrganisationDetailView(OrganisationMixin, TemplateView):

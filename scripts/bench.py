@@ -9,7 +9,10 @@ districts (`load_demo --scale 11`), measures again; times the PDFs. Production
 settings (DEBUG off). Each page is requested in-process through Django's full
 middleware stack, after warm-up requests; the bare page (a login-required view that
 returns a few bytes) is measured in the same run, so the ratio holds on a noisy
-machine. Results go to var/bench/results.md and var/bench/results.json.
+machine. The organisation tree, rotation grid and compliance dashboard serve a summary
+cached until the next write inside the organisation (members.revisions): they are
+measured as served, and again with the cache emptied before every request (the first
+request after a write). Results go to var/bench/results.md and var/bench/results.json.
 
 Targets at province scale: p95 <= 100 ms and <= 5x the bare page; query counts equal
 at both scales.
@@ -33,6 +36,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.mixins import LoginRequiredMixin  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection, reset_queries  # noqa: E402
@@ -53,6 +57,8 @@ PROVINCE = int(os.environ.get("BENCH_PROVINCE_SCALE", "11"))  # districts; small
 WARMUP = 5
 OUT = ROOT / "var" / "bench"
 P95_TARGET_MS = 100
+# Pages whose summary is cached until a write inside the organisation (members.revisions).
+CACHED_PAGES = ("organisation tree", "rotation grid", "compliance")
 RATIO_TARGET = 5
 
 
@@ -76,8 +82,10 @@ urlpatterns = [
 ]
 
 
-def measure(client, method, url, payload=None, content_type=None):
+def measure(client, method, url, payload=None, content_type=None, cold=False):
     def once():
+        if cold:
+            cache.clear()
         if method == "post":
             response = client.post(url, payload, content_type=content_type)
         else:
@@ -175,6 +183,12 @@ def run_pages(scale_label):
             row = results[name]
             print(f"  {scale_label:<9} {name:<30} median {row['median_ms']:>6} ms  "
                   f"p95 {row['p95_ms']:>6} ms  {row['queries']:>3} queries", flush=True)  # fmt: skip
+            if name.startswith(CACHED_PAGES):
+                # The first request after a write inside the subtree computes it afresh.
+                row["cold"] = measure(client, method, url, payload, "application/json", cold=True)
+                print(f"  {scale_label:<9} {'  computed afresh':<30} median "
+                      f"{row['cold']['median_ms']:>6} ms  p95 {row['cold']['p95_ms']:>6} ms  "
+                      f"{row['cold']['queries']:>3} queries", flush=True)  # fmt: skip
     return results
 
 
@@ -277,6 +291,10 @@ def report(data):
         ratio = p.get("ratio_p95_to_bare", 1.0)
         lines.append(f"| {name} | {d['median_ms']} / {d['p95_ms']} | {d['queries']} | "
                      f"{p['median_ms']} / {p['p95_ms']} | {p['queries']} | {ratio} |")  # fmt: skip
+        if "cold" in p:
+            d, p = d["cold"], p["cold"]
+            lines.append(f"| — computed afresh | {d['median_ms']} / {d['p95_ms']} | {d['queries']} "
+                         f"| {p['median_ms']} / {p['p95_ms']} | {p['queries']} | |")  # fmt: skip
     lines += ["", "| table (province) | rows | MB with indexes | bytes per row |",
               "|---|---:|---:|---:|"]  # fmt: skip
     for table, row in data["province"]["tables"].items():
@@ -284,7 +302,9 @@ def report(data):
     lines += ["", "| document | median |", "|---|---:|"]
     lines += [f"| {name} | {value} |" for name, value in data["pdf"].items()]
     lines += ["", "Targets (province scale): p95 <= 100 ms, <= 5x the bare page, "
-              "query counts equal at both scales."]  # fmt: skip
+              "query counts equal at both scales. Pages marked 'computed afresh' are the first "
+              "request after a write inside the organisation; the others are served from the "
+              "summary cached until then."]  # fmt: skip
     lines += [f"- MISSED {line}" for line in data["missed"]] or ["- all met"]
     return "\n".join(lines) + "\n"
 

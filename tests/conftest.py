@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, OrganisationFactory, make_user
@@ -12,6 +13,13 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Revisions roll back with each test's transaction: a summary cached by one test
+    # could match another's stamp.
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
+from django.db.models import F
 
 from meetings.demo import LAST_YEAR, load_meeting_history
 from members.demo import district_codes, load_demo
+from members.models import Organisation
 
 
 class Command(BaseCommand):
@@ -48,6 +50,8 @@ class Command(BaseCommand):
                     f"  {code}: {meetings} cuộc sinh hoạt đã ký {LAST_YEAR - years + 1}–{LAST_YEAR}"
                 )
         if built or total:
+            # The history goes in by COPY, without signals: every cached summary is stale.
+            Organisation.objects.update(revision=F("revision") + 1)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Đã nạp {len(built)} huyện, {total} cuộc sinh hoạt "

@@ -1,0 +1,117 @@
+"""Cached summaries (tree, rotation grid, compliance) follow every committed write.
+
+These tests commit (transaction=True): the stamps are read and written as on a server.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings import rotation_services
+from members import revisions, services
+from members.enums import RoleKind
+from members.models import Member, Organisation
+from tests.factories import MemberFactory, make_user
+from tests.meetings.conftest import signed_meeting
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _tree(client):
+    page = client.get(reverse("members:organisation_tree")).content.decode()
+    return page[page.index('<ul class="tree">') :]
+
+
+def _queries(client, url, data=None):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, data)
+    assert page.status_code == 200
+    return len(queries), page.content.decode()
+
+
+@pytest.fixture
+def staff(client, tree):
+    user = make_user(tree["district"], RoleKind.OBSERVER, username="clerk")
+    client.force_login(user)
+    return user
+
+
+def test_a_summary_is_computed_once_then_read_from_the_cache(client, tree, staff):
+    url = reverse("members:organisation_tree")
+    first, page = _queries(client, url)
+    second, again = _queries(client, url)
+    assert second < first
+    assert again.split('<ul class="tree">')[1] == page.split('<ul class="tree">')[1]
+    page = _tree(client)
+    # The proof that it is the cache answering: a write that skips the revisions
+    # (a bare update, no service) is not seen.
+    Member.objects.filter(cell=tree["b"]).update(status="suspended")
+    assert _tree(client) == page
+
+
+def test_the_tree_follows_new_members_transfers_and_renames(client, tree, staff):
+    assert "Đảng bộ xã Phương Tiến" in _tree(client)
+    assert "2 đảng viên" in _tree(client).split("Đảng bộ xã Phương Tiến")[1][:400]
+    MemberFactory(cell=tree["b"])
+    assert "3 đảng viên" in _tree(client).split("Đảng bộ xã Phương Tiến")[1][:400]
+
+    member = Member.objects.get(full_name="Giàng Seo Chứ")
+    services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
+                             on=datetime.date(2018, 6, 1))  # fmt: skip
+    after = _tree(client)
+    assert "2 đảng viên" in after.split("Đảng bộ xã Phương Tiến")[1][:400]
+    assert "4 đảng viên" in after.split("Đảng bộ xã Thanh Thủy")[1][:400]
+
+    y = Organisation.objects.get(pk=tree["y"].pk)
+    data = {"name": "Đảng bộ xã Phương Tiến mới", "code": y.code, "kind": y.kind,
+            "cell_type": y.cell_type, "liaison": "", "founded_on": None}  # fmt: skip
+    services.update_organisation(actor=staff, org=y, data=data, version=y.version)
+    assert "Đảng bộ xã Phương Tiến mới" in _tree(client)
+
+
+def test_compliance_follows_signing(client, tree, staff, cell_people):
+    url = reverse("meetings:compliance", args=[tree["district"].pk])
+    period = {"year": 2018, "quarter": 1}
+    before = client.get(url, period).content.decode()
+    assert "(0/9)" in before  # no cell met in the quarter's nine cell-months
+    assert "(0/9)" in client.get(url, period).content.decode()  # now cached
+    signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    assert "(1/9)" in client.get(url, period).content.decode()
+
+
+def test_the_rotation_grid_follows_planning(client, tree, staff):
+    url = reverse("meetings:rotation", args=[tree["district"].pk])
+    assert "Chưa có lịch cho năm này." in client.get(url, {"year": 2031}).content.decode()
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2031)
+    page = client.get(url, {"year": 2031}).content.decode()
+    assert "Chưa có lịch cho năm này." not in page and "Chi bộ thôn Nà Miều" in page
+
+
+def test_a_summary_depends_on_its_own_subtree_only(tree):
+    x_before = revisions.subtree_stamp(tree["x"])
+    y_before = revisions.subtree_stamp(tree["y"])
+    MemberFactory(cell=tree["b"])  # under Y
+    assert revisions.subtree_stamp(tree["x"]) == x_before
+    assert revisions.subtree_stamp(tree["y"]) != y_before
+
+
+def test_nothing_is_cached_inside_a_transaction_that_wrote(tree):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        MemberFactory(cell=tree["b"])
+        # The stamp now counts a write that is about to be rolled back: caching under it
+        # would later serve these figures for whatever write comes next.
+        assert revisions.cached_summary("t", tree["y"], [], compute) == 1
+        raise RuntimeError
+    assert revisions.cached_summary("t", tree["y"], [], compute) == 2
+    assert revisions.cached_summary("t", tree["y"], [], compute) == 2  # cached now
+    assert cache.get("absent") is None
