@@ -227,6 +227,8 @@ class MeetingMixin(LoginRequiredMixin):
     """Fetches the meeting through the user's scope: 404 outside it, 403 without the role."""
 
     permission = "read"  # "manage", "minutes" or "sign"
+    # What the page reads besides the meeting; each join costs planning time on every request.
+    related = ("cell__parent",)
 
     def get_meeting(self):
         if not hasattr(self, "_meeting"):
@@ -234,7 +236,7 @@ class MeetingMixin(LoginRequiredMixin):
             meeting = get_object_or_404(
                 selectors.meetings_for_user(
                     user, as_guest=self.permission == "read"
-                ).select_related("cell__parent", "chair", "minute_taker", "amends"),
+                ).select_related(*self.related),
                 pk=self.kwargs["pk"],
             )
             if self.permission == "manage" and not selectors.can_manage(user, meeting):
@@ -568,6 +570,7 @@ class MinutesView(MeetingMixin, FormView):
     """The minutes editor. Saves refuse a stale version and keep what was typed."""
 
     permission = "minutes"
+    related = ("cell__parent", "chair", "minute_taker")
     template_name = "meetings/minutes_form.html"
     form_class = MinutesForm
 
