@@ -1,4 +1,5 @@
-"""Simulated users for the load test (scripts/load_test.py writes their accounts).
+"""Simulated users for the load test (scripts/load_test.py writes their accounts and
+logs them in beforehand: each user starts with its own session).
 
 Secretaries open their home page, their cell's meetings and members, read a signed
 minutes and type into the minutes editor (its autosave); district staff watch the
@@ -9,11 +10,11 @@ import json
 import os
 import random
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, task
 
 ACCOUNTS = json.loads(Path(os.environ["CELLMEET_LOAD_ACCOUNTS"]).read_text(encoding="utf-8"))
-PASSWORD = ACCOUNTS["password"]
 SEARCHES = ["thi huong", "nguyen van", "seo", "hoang", "ly thi", "giang"]
 
 
@@ -24,18 +25,20 @@ class CellmeetUser(HttpUser):
 
     def on_start(self):
         self.account = self.pool.pop()
-        self.client.get("/accounts/login/", name="login page")
-        response = self.client.post(
-            "/accounts/login/",
-            {"username": self.account["username"], "password": PASSWORD,
-             "csrfmiddlewaretoken": self.client.cookies["csrftoken"]},
-            name="log in",
-        )  # fmt: skip
-        if response.url.rstrip("/").endswith("/accounts/login"):
-            response.failure(f"login refused for {self.account['username']}")
+        # As the server set them (host-only cookies of this host), so that none is doubled.
+        host = urlsplit(self.host).hostname
+        for name, value in self.account["cookies"].items():
+            self.client.cookies.set(name, value, domain=host, path="/")
 
     def csrf(self):
-        return {"X-CSRFToken": self.client.cookies["csrftoken"]}
+        return {"X-CSRFToken": self.account["cookies"]["csrftoken"]}
+
+    def request(self, method, url, name, **kwargs):
+        """A request that fails if it lands on the login page (a lost session)."""
+        with self.client.request(method, url, name=name, catch_response=True,
+                                 **kwargs) as response:  # fmt: skip
+            if "/accounts/login/" in response.url:
+                response.failure("sent to the login page")
 
 
 class Secretary(CellmeetUser):
@@ -44,28 +47,29 @@ class Secretary(CellmeetUser):
 
     @task(3)
     def home(self):
-        self.client.get("/", name="secretary home")
+        self.request("GET", "/", "secretary home")
 
     @task(2)
     def meetings(self):
-        self.client.get(f"/orgs/{self.account['cell']}/meetings/", name="cell meetings")
+        self.request("GET", f"/orgs/{self.account['cell']}/meetings/", "cell meetings")
 
     @task(2)
     def signed_minutes(self):
-        self.client.get(f"/meetings/{self.account['signed']}/", name="meeting page")
+        self.request("GET", f"/meetings/{self.account['signed']}/", "meeting page")
 
     @task(1)
     def members(self):
-        self.client.get(f"/orgs/{self.account['cell']}/members/", name="cell members")
+        self.request("GET", f"/orgs/{self.account['cell']}/members/", "cell members")
 
     @task(4)
     def autosave(self):
         text = "Chi bộ thống nhất nghị quyết tháng 1. " * random.randint(5, 40)
-        self.client.post(
+        self.request(
+            "POST",
             f"/meetings/{self.account['held']}/minutes/draft/",
-            json.dumps({"version": self.account["version"], "data": {"conclusion": text}}),
+            "minutes autosave",
+            data=json.dumps({"version": self.account["version"], "data": {"conclusion": text}}),
             headers={**self.csrf(), "Content-Type": "application/json"},
-            name="minutes autosave",
         )
 
 
@@ -75,18 +79,25 @@ class DistrictStaff(CellmeetUser):
 
     @task(2)
     def compliance(self):
-        self.client.get(f"/orgs/{ACCOUNTS['district']}/compliance/?year=2018&quarter=4",
-                        name="compliance dashboard")  # fmt: skip
+        self.request(
+            "GET",
+            f"/orgs/{ACCOUNTS['district']}/compliance/?year=2018&quarter=4",
+            "compliance dashboard",
+        )
 
     @task(1)
     def rotation(self):
-        self.client.get(f"/orgs/{ACCOUNTS['district']}/rotation/?year=2018", name="rotation grid")
+        self.request("GET", f"/orgs/{ACCOUNTS['district']}/rotation/?year=2018", "rotation grid")
 
     @task(1)
     def tree(self):
-        self.client.get("/orgs/", name="organisation tree")
+        self.request("GET", "/orgs/", "organisation tree")
 
     @task(2)
     def search(self):
-        self.client.get(f"/orgs/{ACCOUNTS['district']}/members/",
-                        params={"q": random.choice(SEARCHES)}, name="member search")  # fmt: skip
+        self.request(
+            "GET",
+            f"/orgs/{ACCOUNTS['district']}/members/",
+            "member search",
+            params={"q": random.choice(SEARCHES)},
+        )
