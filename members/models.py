@@ -77,8 +77,8 @@ class Organisation(models.Model):
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    # Raised by every write to this unit's own records (members.revisions): cached
-    # summaries of a subtree are keyed on the sum over its units.
+    # Raised after every committed write at or below this unit (members.revisions): cached
+    # summaries of the subtree are keyed on it.
     revision = models.PositiveBigIntegerField(default=1, editable=False)
 
     objects = OrganisationQuerySet.as_manager()

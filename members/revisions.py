@@ -1,65 +1,79 @@
 """Revisions of organisations: what cached summaries of a subtree are keyed on.
 
-Every write to a unit's own records (its members, meetings, rotation slots, ratings,
-the unit itself) raises that unit's `revision` by one, in the writer's transaction:
-the receivers below do it for saves and deletes, `touch()` where rows are written in
-bulk. The stamp of a subtree is the number of its units and the sum of their
-revisions. Units are never moved or deleted, so the sum only grows: a summary cached
-under one stamp is never served once a write inside the subtree has committed, and a
-write's own transaction sees the new stamp at once. Nothing is deleted from the cache;
-stale entries are simply never asked for again and expire.
+An organisation's `revision` counts the committed writes at or below it. Every write to
+a unit's own records (its members, meetings, rotation slots, ratings, the unit itself)
+calls `touch()` — the receivers below do it for saves and deletes, services for rows
+written in bulk — and once the transaction commits, the unit and each of its ancestors
+is raised by one. A page about an organisation keys its cached summary on that
+organisation's revision, read with the organisation itself: no query of its own, the
+same cost for a commune as for the country.
+
+Raised after the commit, not inside the transaction, so that writers in a province do
+not queue on the province's row, one row per statement so that two of them cannot
+deadlock. A page that reads the old revision while a write commits may cache the new
+data under the old number, which nobody asks for again. A transaction that has touched
+caches nothing: a rollback would leave its figures under a live number. Entries are
+never deleted; old numbers are simply never asked for and expire.
 """
 
+import logging
+
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
 from members.models import Member, Organisation
 
-# An upper bound on how long a summary is kept; the stamp, not this, keeps it current.
-CACHE_SECONDS = 6 * 60 * 60
+# An upper bound on how long a summary is kept; the revision, not this, keeps it current
+# (it bounds what a lost raise, the database failing right after a commit, could leave).
+CACHE_SECONDS = 60 * 60
+
+log = logging.getLogger(__name__)
 
 
 def touch(*org_ids):
-    """Raise the revision of these units (no-op for None), in the current transaction."""
+    """Raise the revision of these units and their ancestors once the transaction commits."""
     ids = {pk for pk in org_ids if pk is not None}
-    if ids:
-        Organisation.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
-        if connection.in_atomic_block:
-            connection.cellmeet_touched = True
-            transaction.on_commit(_committed)
+    if not ids:
+        return
+    registered = connection.in_atomic_block and any(
+        func is _raise_revisions for _savepoints, func, _robust in connection.run_on_commit
+    )
+    pending = connection.__dict__.setdefault("cellmeet_touched", set())
+    if not registered:
+        pending.clear()  # what a rolled-back transaction left
+    pending.update(ids)
+    if not registered:
+        transaction.on_commit(_raise_revisions, robust=True)
 
 
-def _committed():
-    connection.cellmeet_touched = False
+def _raise_revisions():
+    ids = connection.__dict__.get("cellmeet_touched", set())
+    connection.cellmeet_touched = set()
+    try:
+        paths = Organisation.objects.filter(pk__in=ids).values_list("path", flat=True)
+        units = {int(pk) for path in paths for pk in path.strip("/").split("/") if pk}
+        for pk in sorted(units):
+            Organisation.objects.filter(pk=pk).update(revision=F("revision") + 1)
+    except DatabaseError:
+        log.exception("revisions of %s not raised: their cached summaries may lag", ids)
 
 
 def _uncommitted_touch():
-    """Whether this transaction raised a revision it has not committed: a stamp read now
-    could come back after a rollback with other data behind it, so nothing is cached."""
-    if not connection.in_atomic_block:
-        connection.cellmeet_touched = False
-    return getattr(connection, "cellmeet_touched", False)
-
-
-def subtree_stamp(org):
-    """'count.sum' of the revisions of `org` and every unit below it: one indexed query."""
-    totals = Organisation.objects.filter(path__startswith=org.path).aggregate(
-        n=Count("pk"), total=Sum("revision")
-    )
-    return f"{totals['n']}.{totals['total'] or 0}"
+    """Whether this transaction wrote and has not committed yet."""
+    return connection.in_atomic_block and bool(connection.__dict__.get("cellmeet_touched"))
 
 
 def cached_summary(name, org, parts, compute):
-    """`compute()`, or its value cached for this subtree's current stamp and language.
+    """`compute()`, or its value cached for `org`'s current revision and the language.
 
     `parts` are whatever else the value depends on (period, filters, today's date).
     """
     if _uncommitted_touch():
         return compute()
-    key = ":".join(["summary", name, str(org.pk), subtree_stamp(org), get_language() or "",
+    key = ":".join(["summary", name, str(org.pk), str(org.revision), get_language() or "",
                     *(str(part) for part in parts)])  # fmt: skip
     value = cache.get(key)
     if value is None:
@@ -73,10 +87,9 @@ def _member_saved(sender, instance, **kwargs):
     touch(instance.cell_id, getattr(instance, "_loaded_cell_id", None))
 
 
-def _organisation_saved(sender, instance, created, **kwargs):
-    if not created and not kwargs.get("raw"):
-        touch(instance.pk)
-    # A new unit counts in its subtree's stamp by itself (revision 1, one more unit).
+def _organisation_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        touch(instance.pk)  # a new unit is a change of its parent's subtree too
 
 
 def connect():

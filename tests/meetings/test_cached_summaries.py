@@ -91,12 +91,25 @@ def test_the_rotation_grid_follows_planning(client, tree, staff):
     assert "Chưa có lịch cho năm này." not in page and "Chi bộ thôn Nà Miều" in page
 
 
-def test_a_summary_depends_on_its_own_subtree_only(tree):
-    x_before = revisions.subtree_stamp(tree["x"])
-    y_before = revisions.subtree_stamp(tree["y"])
-    MemberFactory(cell=tree["b"])  # under Y
-    assert revisions.subtree_stamp(tree["x"]) == x_before
-    assert revisions.subtree_stamp(tree["y"]) != y_before
+def test_a_write_raises_its_unit_and_the_units_above_it_only(tree):
+    def revisions_now():
+        return dict(Organisation.objects.values_list("code", "revision"))
+
+    before = revisions_now()
+    MemberFactory(cell=tree["b"])  # cell B, under committee Y, under the district
+    after = revisions_now()
+    raised = {code for code in after if after[code] != before[code]}
+    assert raised == {"B", "Y", "D"}
+    assert all(after[code] == before[code] + 1 for code in raised)
+
+
+def test_a_transaction_raises_each_unit_once_when_it_commits(tree):
+    before = Organisation.objects.get(pk=tree["y"].pk).revision
+    with transaction.atomic():
+        for _n in range(5):
+            MemberFactory(cell=tree["b"])
+        assert Organisation.objects.get(pk=tree["y"].pk).revision == before  # not yet
+    assert Organisation.objects.get(pk=tree["y"].pk).revision == before + 1
 
 
 def test_nothing_is_cached_inside_a_transaction_that_wrote(tree):
