@@ -44,6 +44,21 @@ def organisations_for_user(user, *, manage=False):
     return Organisation.objects.filter(_path_filter(_scope_paths(user, kinds), "path"))
 
 
+def visible_ancestors(user, org):
+    """The organisations above `org` that the user may read, top first (for breadcrumbs).
+
+    Worked out from the path and the user's roles: no query when there are none.
+    """
+    parts = org.path.strip("/").split("/")[:-1]
+    paths = {int(pk): "/" + "/".join(parts[: n + 1]) + "/" for n, pk in enumerate(parts)}
+    if not user.is_superuser:
+        scope = _scope_paths(user, RoleKind.values)
+        paths = {pk: p for pk, p in paths.items() if any(p.startswith(s) for s in scope)}
+    if not paths:
+        return []
+    return list(Organisation.objects.filter(pk__in=paths).order_by("depth"))
+
+
 def cells_for_user(user, *, manage=False):
     return organisations_for_user(user, manage=manage).cells()
 

@@ -72,9 +72,7 @@ class OrganisationMixin(LoginRequiredMixin):
 
 
 def _visible_ancestors(user, org):
-    return list(
-        selectors.organisations_for_user(user).filter(pk__in=org.ancestor_ids).order_by("depth")
-    )
+    return selectors.visible_ancestors(user, org)
 
 
 class OrganisationTreeView(LoginRequiredMixin, TemplateView):

@@ -178,7 +178,7 @@ def test_meeting_list_query_count_is_constant(client, tree, rows, django_assert_
                               planned_at=at(datetime.date(2018, month, 5)), place="NVH")  # fmt: skip
     client.force_login(user)
     client.get(reverse("home"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("meetings:meeting_list", args=[tree["x"].pk]))
     assert len(response.context["meetings"]) == rows
 
@@ -209,7 +209,7 @@ def test_meeting_page_query_count_is_constant(client, cell_people, rows, django_
                           due_on=datetime.date(2018, 4, 1))  # fmt: skip
     client.force_login(p["secretary_user"])
     client.get(reverse("home"))
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(29):
         client.get(meeting.get_absolute_url())
 
 

@@ -161,3 +161,17 @@ def test_export_contains_only_scoped_members(login, tree, personas):
     )
     assert "Nguyễn Thị Hương" in body and "Hoàng Văn Thạch" in body
     assert "Giàng Seo Chứ" not in body
+
+
+def test_breadcrumbs_show_only_the_organisations_above_that_the_user_may_read(tree, personas):
+    from members.selectors import visible_ancestors
+
+    def codes(user):
+        return [org.code for org in visible_ancestors(user, tree["a"])]
+
+    assert codes(personas["district"]) == ["D", "X"]
+    assert codes(personas["staff_x"]) == ["X"]
+    assert codes(personas["secretary_a"]) == []
+    assert codes(personas["staff_y"]) == []  # Y's staff cannot read A at all
+    personas["district"].is_superuser = True
+    assert codes(personas["district"]) == ["D", "X"]
