@@ -177,8 +177,13 @@ def test_filters_by_status_cell_and_cell_type(login, tree, personas):
     MemberFactory(cell=tree["b"], full_name="Sùng Mí Dình", status="probationary", official_on=None)
     names = {m.full_name for m in client.get(url, {"status": "probationary"}).context["members"]}
     assert names == {"Sùng Mí Dình"}
-    names = {m.full_name for m in client.get(url, {"cell": tree["a2"].pk}).context["members"]}
-    assert names == {"Hoàng Văn Thạch"}
+    page = client.get(url, {"cell": tree["a2"].pk, "status": "official"})
+    assert {m.full_name for m in page.context["members"]} == {"Hoàng Văn Thạch"}
+    # The filters stay chosen in the form.
+    html = page.content.decode()
+    assert f'<option value="{tree["a2"].pk}" selected>' in html
+    assert '<option value="official" selected>' in html
+    assert html.count(" selected>") == 4  # and "Tất cả" for the cell type, and the language
     school = CellFactory(parent=tree["x"], cell_type="school", code="SCH")
     MemberFactory(cell=school, full_name="Phạm Thu Trang")
     names = {m.full_name for m in client.get(url, {"cell_type": "school"}).context["members"]}
