@@ -128,3 +128,13 @@ def test_nothing_is_cached_inside_a_transaction_that_wrote(tree):
     assert revisions.cached_summary("t", tree["y"], [], compute) == 2
     assert revisions.cached_summary("t", tree["y"], [], compute) == 2  # cached now
     assert cache.get("absent") is None
+
+
+def test_the_home_page_counts_follow_new_members(client, tree, staff):
+    def members_counted():
+        return client.get(reverse("home")).context["roles"][0].counts["members"]
+
+    before = members_counted()
+    assert members_counted() == before  # now from the cache
+    MemberFactory(cell=tree["a2"])
+    assert members_counted() == before + 1
