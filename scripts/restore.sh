@@ -32,4 +32,4 @@ pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname="$DATABASE_URL" "$src/database.dump"
 mkdir -p "$media"
 tar -C "$media" -xf "$src/media.tar"
-echo "restore: database and $media restored from $src; now run: python manage.py verify_minutes"
+echo "restore: database and $media restored from $src; now run: python manage.py verify_minutes, then (re)start the app servers"
