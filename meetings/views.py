@@ -1106,18 +1106,20 @@ class RotationView(OrganisationMixin, TemplateView):
     def get_year(self):
         return _year(self.request.GET.get("year")) or timezone.localdate().year
 
+    def filters(self):
+        """(quarter, group id, cell type) asked for in the query string; None when not."""
+        query = self.request.GET
+        quarter = int(query["quarter"]) if query.get("quarter") in ("1", "2", "3", "4") else None
+        cell_type = query["cell_type"] if query.get("cell_type") in CellType.values else None
+        return quarter, _number(query.get("group")), cell_type
+
     def grid(self):
         """(groups shown, quarters shown, rows of (group, [slot or None per quarter]))."""
         org = self.get_organisation()
         year = self.get_year()
         groups = rotation_services.rotation_groups(org)
-        query = self.request.GET
-        quarters = (
-            [int(query["quarter"])]
-            if query.get("quarter") in ("1", "2", "3", "4")
-            else [1, 2, 3, 4]
-        )
-        group = _number(query.get("group"))
+        quarter, group, cell_type = self.filters()
+        quarters = [quarter] if quarter else [1, 2, 3, 4]
         if group is not None:
             groups = [g for g in groups if g.pk == group]
         slots = (
@@ -1125,8 +1127,8 @@ class RotationView(OrganisationMixin, TemplateView):
             .select_related("host", "meeting")
             .prefetch_related("meeting__ratings")
         )
-        if query.get("cell_type") in CellType.values:
-            slots = slots.filter(host__cell_type=query["cell_type"])
+        if cell_type:
+            slots = slots.filter(host__cell_type=cell_type)
         by_group = {}
         for slot in slots:
             by_group.setdefault(slot.group_id, {})[slot.quarter] = slot
@@ -1160,9 +1162,7 @@ class RotationView(OrganisationMixin, TemplateView):
             query_string=query.urlencode(),
         )
         # Slots fall overdue with the days: the summary is kept for one day at most.
-        parts = [context["year"], query.get("quarter") if query.get("quarter") in ("1", "2", "3", "4") else "",
-                 _number(query.get("group")) or "", query.get("cell_type") if query.get("cell_type") in CellType.values else "",
-                 timezone.localdate()]  # fmt: skip
+        parts = [context["year"], *self.filters(), timezone.localdate()]
         context["summary"] = revisions.cached_summary(
             "rotation", context["org"], parts, partial(self.render_summary, context)
         )
