@@ -1,4 +1,7 @@
+from django.db import connection
+
 from meetings.models import Notification
+from members.models import Member
 
 
 def notifications(request):
@@ -6,12 +9,24 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    return {"unread_notifications": _Lazy(lambda: unread_count(user.pk))}
 
-    def unread():
-        # Through the join, not `user.member`: one query whether or not they are a member.
-        return Notification.objects.filter(recipient__user=user, read_at__isnull=True).count()
 
-    return {"unread_notifications": _Lazy(unread)}
+def unread_count(user_id):
+    """Unread notifications of the user's member record (0 if they have none).
+
+    What `Notification.objects.filter(recipient__user=user, read_at__isnull=True)
+    .count()` asks, written out: every page runs it, and building it through the ORM
+    costs twice as long as the database takes to answer.
+    """
+    sql = (
+        f"SELECT COUNT(*) FROM {Notification._meta.db_table} n "
+        f"JOIN {Member._meta.db_table} m ON n.recipient_id = m.id "
+        "WHERE m.user_id = %s AND n.read_at IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        return cursor.fetchone()[0]
 
 
 class _Lazy:

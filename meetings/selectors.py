@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from meetings import workflow
 from meetings.enums import MeetingKind, MeetingState, NotificationKind, TaskStatus
-from meetings.models import Meeting, Notification, Task
+from meetings.models import Meeting, Notification, Signature, Task
 from members import selectors as member_selectors
-from members.enums import MembershipKind, MemberStatus, RoleKind
+from members.enums import MembershipKind, MemberStatus
 from members.models import Member, Membership, MemberStatusChange
 
 GONE = {
@@ -33,6 +32,26 @@ def meetings_for_user(user, *, manage=False, as_guest=False):
         recipient__user=user, kind=NotificationKind.NOTICE, meeting__kind=MeetingKind.MODEL
     ).values("meeting_id")
     return Meeting.objects.filter(Q(cell__in=cells) | Q(pk__in=invited))
+
+
+def meeting_for_user(user, pk, *, related=(), as_guest=False):
+    """The meeting `pk` if the user may read it (the rule of `meetings_for_user`), else None.
+
+    For the pages of one meeting: the row by its key and the rule checked on its cell,
+    rather than the scope as a subquery, which costs more to plan than to run.
+    """
+    meeting = Meeting.objects.select_related("cell", *related).filter(pk=pk).first()
+    if meeting is None or not user.is_authenticated:
+        return None
+    if member_selectors.can_read(user, meeting.cell):
+        return meeting
+    if as_guest and meeting.kind == MeetingKind.MODEL:
+        invited = Notification.objects.filter(
+            recipient__user=user, kind=NotificationKind.NOTICE, meeting=meeting
+        )
+        if invited.exists():
+            return meeting
+    return None
 
 
 def can_manage(user, meeting):
@@ -136,41 +155,43 @@ OPEN_STATES = [
 ]
 
 
-def secretary_overview(user):
-    """For the home page: for each cell the user is secretary of, the next meeting,
-    minutes waiting for signatures and overdue tasks; and what the user must sign."""
-    today = timezone.localdate()
-    cells = []
-    for role in member_selectors.roles_for_user(user):
-        if role.kind != RoleKind.SECRETARY:
-            continue
-        cell = role.organisation
-        upcoming = cell.meetings.filter(state__in=OPEN_STATES).order_by("planned_at").first()
-        cells.append(
-            {
-                "cell": cell,
-                "next": upcoming,
-                "steps": workflow.next_steps(upcoming) if upcoming else [],
-                "waiting": list(cell.meetings.filter(state=MeetingState.SUBMITTED)),
-                "overdue": list(
-                    Task.objects.filter(
-                        meeting__cell=cell,
-                        status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS],
-                        due_on__lt=today,
-                    ).select_related("assignee")
-                ),
-                "this_month": cell.meetings.filter(period=today.replace(day=1))
-                .exclude(state=MeetingState.CANCELLED)
-                .exists(),
-            }
+def cell_overview(cell, today):
+    """For a secretary's home page: the cell's next meeting and what is still missing to
+    hold it, minutes waiting for signatures, overdue tasks, and whether it met this month."""
+    upcoming = cell.meetings.filter(state__in=OPEN_STATES).order_by("planned_at").first()
+    return {
+        "cell": cell,
+        "next": upcoming,
+        "steps": workflow.next_steps(upcoming) if upcoming else [],
+        "waiting": list(cell.meetings.filter(state=MeetingState.SUBMITTED)),
+        "overdue": list(
+            Task.objects.filter(
+                meeting__cell=cell,
+                status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS],
+                due_on__lt=today,
+            ).select_related("assignee")
+        ),
+        "this_month": cell.meetings.filter(period=today.replace(day=1))
+        .exclude(state=MeetingState.CANCELLED)
+        .exists(),
+    }
+
+
+def minutes_to_sign(member):
+    """Submitted minutes the member chaired or took and has not signed yet."""
+    if member is None:
+        return []
+    # Usually there are none: find the candidates first, then drop the signed ones.
+    waiting = list(
+        Meeting.objects.filter(state=MeetingState.SUBMITTED)
+        .filter(Q(chair_id=member.pk) | Q(minute_taker_id=member.pk))
+        .select_related("cell")
+    )
+    if not waiting:
+        return []
+    signed = set(
+        Signature.objects.filter(meeting__in=waiting, member=member).values_list(
+            "meeting_id", flat=True
         )
-    member = getattr(user, "member", None)
-    to_sign = []
-    if member is not None:
-        to_sign = list(
-            Meeting.objects.filter(state=MeetingState.SUBMITTED)
-            .filter(Q(chair=member) | Q(minute_taker=member))
-            .exclude(signatures__member=member)
-            .select_related("cell")
-        )
-    return {"cells": cells, "to_sign": to_sign}
+    )
+    return [meeting for meeting in waiting if meeting.pk not in signed]

@@ -61,7 +61,7 @@ from meetings.models import (
 )
 from members import revisions
 from members import selectors as member_selectors
-from members.enums import CellType, MemberStatus
+from members.enums import CellType, MemberStatus, RoleKind
 from members.forms import NO_NULL_CHARACTERS
 from members.views import OrganisationMixin, _visible_ancestors
 
@@ -88,19 +88,34 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        today = timezone.localdate()
         roles = member_selectors.roles_for_user(user)
+        cells = []
         for role in roles:
-            # A province's counts read 87,000 members: kept until a write under it.
+            # A province's counts read 87,000 members, a cell's card a dozen queries:
+            # each is kept until the next write under its organisation.
             org = role.organisation
             role.counts = revisions.cached_summary(
                 "counts", org, [], partial(member_selectors.summary_counts, org)
             )
+            if role.kind == RoleKind.SECRETARY:
+                cells.append(
+                    revisions.cached_summary(
+                        "cell-overview", org, [today], partial(self.render_cell, org, today)
+                    )
+                )
+        member = member_selectors.own_member(user)
         return {
             **super().get_context_data(**kwargs),
             "roles": roles,
-            "own_member": getattr(user, "member", None),
-            "overview": selectors.secretary_overview(user),
+            "own_member": member,
+            "cells": cells,
+            "to_sign": selectors.minutes_to_sign(member),
         }
+
+    def render_cell(self, cell, today):
+        context = {"item": selectors.cell_overview(cell, today)}
+        return render_to_string("meetings/_cell_overview.html", context)
 
 
 class MeetingListView(OrganisationMixin, TemplateView):
@@ -237,12 +252,11 @@ class MeetingMixin(LoginRequiredMixin):
     def get_meeting(self):
         if not hasattr(self, "_meeting"):
             user = self.request.user
-            meeting = get_object_or_404(
-                selectors.meetings_for_user(
-                    user, as_guest=self.permission == "read"
-                ).select_related(*self.related),
-                pk=self.kwargs["pk"],
+            meeting = selectors.meeting_for_user(
+                user, self.kwargs["pk"], related=self.related, as_guest=self.permission == "read"
             )
+            if meeting is None:
+                raise Http404
             if self.permission == "manage" and not selectors.can_manage(user, meeting):
                 raise PermissionDenied
             if self.permission == "minutes" and not selectors.can_write_minutes(user, meeting):
@@ -288,11 +302,49 @@ class MeetingActionMixin(MeetingMixin):
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
+    """The meeting's record. Signed minutes are read many times and change rarely after
+    (tasks, dissemination, ratings, addenda: each a write in the cell), so their record is
+    rendered once for each set of rights and kept until the cell's next write
+    (members.revisions): every member of the cell reads the same copy."""
+
     template_name = "meetings/meeting_detail.html"
+    record_template = "meetings/_meeting_record.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.get_meeting()
+        context.update(self.rights(meeting))
+        if meeting.state != MeetingState.SIGNED:
+            return {**context, **self.record(meeting)}
+        # Once signed, the record depends on the reader only through these rights (no
+        # draft, notice reply or signature of their own is shown any more), and on the
+        # date through overdue tasks.
+        rights = [context[name] for name in ("can_manage", "can_write_minutes", "can_sign")]
+        rights += sorted(role for role, allowed in context["can_rate"].items() if allowed)
+        key = [meeting.pk, "-".join(str(r) for r in rights), timezone.localdate()]
+        context["record"] = revisions.cached_summary(
+            "meeting",
+            meeting.cell,
+            key,
+            lambda: render_to_string(
+                self.record_template, {**context, **self.record(meeting)}, self.request
+            ),
+        )
+        return context
+
+    def rights(self, meeting):
+        """What the reader may do here, besides managing and writing the minutes."""
+        user = self.request.user
+        return {
+            "can_sign": self._can_sign(meeting),
+            "can_rate": {role: ratings.can_rate(user, meeting, role) for role in RaterRole.values}
+            if meeting.kind == MeetingKind.MODEL and meeting.state in ratings.RATABLE
+            else {},
+        }
+
+    def record(self, meeting):
+        """What the record template reads besides the meeting and the reader's rights."""
+        context = {}
         parts = selectors.meeting_page(meeting)
         context.update(parts)
         context.update(
@@ -301,7 +353,6 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             steps=workflow.next_steps(meeting),
             previous_tasks=selectors.previous_tasks(meeting),
             audit=member_selectors.audit_for("meetings.meeting", meeting.pk)[:50],
-            can_sign=self._can_sign(meeting),
             before=notices.for_meeting_page(meeting, self.request.user),
             editable=workflow.is_editable(meeting),
             minutes_open=workflow.minutes_editable(meeting),
@@ -310,12 +361,6 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             if meeting.kind == MeetingKind.MODEL
             else [],
             lessons=list(meeting.lessons.all()) if meeting.kind == MeetingKind.MODEL else [],
-            can_rate={
-                role: ratings.can_rate(self.request.user, meeting, role)
-                for role in RaterRole.values
-            }
-            if meeting.kind == MeetingKind.MODEL and meeting.state in ratings.RATABLE
-            else {},
             unsaved_drafts=list(
                 MinutesDraft.objects.filter(
                     meeting=meeting, based_on_version=meeting.version

@@ -1,9 +1,10 @@
 """Revisions of organisations: what cached summaries of a subtree are keyed on.
 
 An organisation's `revision` counts the committed writes at or below it. Every write to
-a unit's own records (its members, meetings, rotation slots, ratings, the unit itself)
-calls `touch()` — the receivers below do it for saves and deletes, services for rows
-written in bulk — and once the transaction commits, the unit and each of its ancestors
+a unit's own records (its members, meetings, rotation slots, ratings, the unit itself,
+and whatever else a service audits against it) calls `touch()` — the receivers below do
+it for saves and deletes and for each audit event, services for rows written in bulk
+without one — and once the transaction commits, the unit and each of its ancestors
 is raised by one. A page about an organisation keys its cached summary on that
 organisation's revision, read with the organisation itself: no query of its own, the
 same cost for a commune as for the country.
@@ -24,7 +25,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
-from members.models import Member, Organisation
+from members.models import AuditEvent, Member, Organisation
 
 # An upper bound on how long a summary is kept; the revision, not this, keeps it current
 # (it bounds what a lost raise, the database failing right after a commit, could leave).
@@ -92,7 +93,16 @@ def _organisation_saved(sender, instance, raw=False, **kwargs):
         touch(instance.pk)  # a new unit is a change of its parent's subtree too
 
 
+def _audited(sender, instance, created, raw=False, **kwargs):
+    # Every change a person makes through a service is audited against its unit: this
+    # covers the writes no receiver of their own watches (attendance, agenda, votes,
+    # tasks, notices, replies), including those made in bulk.
+    if created and not raw:
+        touch(instance.organisation_id)
+
+
 def connect():
+    post_save.connect(_audited, sender=AuditEvent, dispatch_uid="revisions.audited")
     post_save.connect(_member_saved, sender=Member, dispatch_uid="revisions.member_saved")
     post_delete.connect(_member_saved, sender=Member, dispatch_uid="revisions.member_deleted")
     post_save.connect(

@@ -24,6 +24,16 @@ def roles_for_user(user):
     return getattr(user, _ROLES_CACHE)
 
 
+def own_member(user):
+    """The user's own member record with its cell, or None; also what `user.member` returns
+    for the rest of the request."""
+    if not user.is_authenticated:
+        return None
+    member = Member.objects.select_related("cell").filter(user=user).first()
+    Member._meta.get_field("user").remote_field.set_cached_value(user, member)
+    return member
+
+
 def _scope_paths(user, kinds):
     return sorted({role.organisation.path for role in roles_for_user(user) if role.kind in kinds})
 
@@ -83,6 +93,16 @@ def root_organisations_for_user(user):
         if not any(org.path.startswith(root.path) for root in roots):
             roots.append(org)
     return roots
+
+
+def can_read(user, org):
+    """May the user read `org` (any role at or above it)? `organisations_for_user`'s rule
+    for one organisation already fetched."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(org.path.startswith(path) for path in _scope_paths(user, RoleKind.values))
 
 
 def can_manage(user, org):

@@ -1,4 +1,5 @@
-"""Cached summaries (tree, rotation grid, compliance) follow every committed write.
+"""Cached summaries (tree, rotation grid, compliance, home page cards, signed meeting
+pages) follow every committed write.
 
 These tests commit (transaction=True): the stamps are read and written as on a server.
 """
@@ -12,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import rotation_services
+from meetings import services as meeting_services
+from meetings.models import Dissemination, Lesson, Task
 from members import revisions, services
 from members.enums import RoleKind
 from members.models import Member, Organisation
 from tests.factories import MemberFactory, make_user
-from tests.meetings.conftest import signed_meeting
+from tests.meetings.conftest import at, signed_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -138,3 +141,82 @@ def test_the_home_page_counts_follow_new_members(client, tree, staff):
     assert members_counted() == before  # now from the cache
     MemberFactory(cell=tree["a2"])
     assert members_counted() == before + 1
+
+
+def test_a_signed_meeting_page_follows_tasks_and_dissemination(client, tree, cell_people):
+    meeting = signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    secretary = cell_people["secretary_user"]
+    client.force_login(secretary)
+    url = meeting.get_absolute_url()
+    first, page = _queries(client, url)
+    second, again = _queries(client, url)
+    assert second < first  # the record now comes from the cache
+    assert "Sửa đường liên thôn" not in again
+    task = meeting_services.add_task(actor=secretary, meeting=meeting, description="Sửa đường liên thôn",
+                                     assignee=cell_people["taker"], due_on=datetime.date(2018, 4, 1))  # fmt: skip
+    assert "Sửa đường liên thôn" in client.get(url).content.decode()
+    meeting_services.update_task(actor=secretary, task=task, status="done")
+    assert "Đã hoàn thành" in client.get(url).content.decode()
+    meeting_services.add_dissemination(actor=secretary, meeting=meeting, audience="Chi hội phụ nữ",
+                                       on=datetime.date(2018, 3, 20), method="Họp")  # fmt: skip
+    assert "Chi hội phụ nữ" in client.get(url).content.decode()
+
+
+def test_readers_of_a_signed_meeting_share_the_copy_of_their_rights_only(client, tree, cell_people):
+    meeting = signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    url = meeting.get_absolute_url()
+    manage_link = reverse("meetings:task_create", args=[meeting.pk])
+    client.force_login(cell_people["secretary_user"])
+    assert manage_link in client.get(url).content.decode()
+
+    client.force_login(make_user(tree["a"], RoleKind.MEMBER, username="dangvien_a1"))
+    first, page = _queries(client, url)  # a member: may read, not manage
+    assert manage_link not in page  # the secretary's copy is not theirs
+    client.force_login(make_user(tree["a"], RoleKind.MEMBER, username="dangvien_a2"))
+    second, again = _queries(client, url)
+    assert second < first  # another member reads the members' copy
+    record = again[again.index("<main") :]
+    assert record == page[page.index("<main") :]
+    assert "csrfmiddlewaretoken" not in record  # nobody's token is kept in it
+
+
+def test_every_row_a_signed_meeting_shows_after_signing_raises_its_cell(tree, cell_people):
+    meeting = signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    author = cell_people["secretary_user"]
+
+    def revision():
+        return Organisation.objects.get(pk=tree["a"].pk).revision
+
+    # Written here without a service, so without an audit event: their own receivers.
+    writes = [
+        lambda: Task.objects.create(meeting=meeting, assignee=cell_people["taker"],
+                                    description="Trồng cây", due_on=datetime.date(2018, 5, 1)),
+        lambda: Dissemination.objects.create(meeting=meeting, audience="Đoàn thanh niên",
+                                             on=datetime.date(2018, 3, 9), method="Họp"),
+        lambda: Lesson.objects.create(meeting=meeting, author=author, author_name="Bí thư",
+                                      text="Chuẩn bị kỹ tài liệu"),
+    ]  # fmt: skip
+    for write in writes:
+        before = revision()
+        write()
+        assert revision() == before + 1
+
+
+def test_the_home_page_card_of_a_cell_follows_planning(client, tree, cell_people):
+    client.force_login(cell_people["secretary_user"])
+    assert "Chưa có cuộc họp nào được lên kế hoạch." in client.get(reverse("home")).content.decode()
+    meeting_services.plan_meeting(actor=cell_people["secretary_user"], cell=tree["a"],
+                                  kind="regular", planned_at=at(datetime.date(2031, 1, 5)),
+                                  place="Nhà văn hóa thôn")  # fmt: skip
+    page = client.get(reverse("home")).content.decode()
+    assert "Chưa có cuộc họp nào được lên kế hoạch." not in page
+    assert "05/01/2031" in page
+
+
+def test_an_audited_write_raises_its_unit(tree, cell_people):
+    # Attendance, agenda, votes and notices have no receiver of their own: a service
+    # writing them audits the change against the cell, and that raises it.
+    before = Organisation.objects.get(pk=tree["a"].pk).revision
+    services.record_audit(actor=cell_people["secretary_user"], action="meeting.attendance",
+                          target=tree["a"], organisation=tree["a"], summary="Điểm danh")  # fmt: skip
+    assert Organisation.objects.get(pk=tree["a"].pk).revision == before + 1
