@@ -3,7 +3,8 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -33,11 +34,37 @@ from members.models import Organisation, Position
 
 MEMBERS_PER_PAGE = 50
 AUDIT_PER_PAGE = 50
+LAST_PAGE = 10**6  # beyond any list: a country's members fill a tenth of it
 # A committee's cells fit a drop-down; a district's 475 do not (and cost 40 ms to
 # render): above this, staff open a committee to filter by its cells.
 CELL_FILTER_LIMIT = 80
 TREE_DEPTH = 2
 TREE_NODE_LIMIT = 150
+
+
+def counted_page(queryset, number, per_page):
+    """Page `number` of `queryset` with the number of rows, in one query.
+
+    A search's matches are found once instead of twice (once to count, once for the
+    page): the count rides along as a window over them. Like `Paginator.get_page`, a
+    number that is not one gives the first page and one past the end the last.
+    """
+    try:
+        # Past the end is past the end: keep the offset a number the database can take.
+        number = min(max(int(number), 1), LAST_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    paginator = Paginator(queryset, per_page)
+    start = (number - 1) * per_page
+    rows = list(queryset.annotate(matches=Window(Count("pk")))[start : start + per_page])
+    if rows:
+        paginator.count = rows[0].matches
+    else:
+        paginator.count = queryset.count() if number > 1 else 0
+        number = paginator.num_pages
+        start = (number - 1) * per_page
+        rows = list(queryset[start : start + per_page]) if paginator.count else []
+    return Page(rows, number, paginator)
 
 
 class OrganisationMixin(LoginRequiredMixin):
@@ -230,7 +257,8 @@ class MemberListView(OrganisationMixin, TemplateView):
                 .select_related("parent")
                 .order_by("path")
             )
-            if cells.count() > CELL_FILTER_LIMIT:
+            # Counting a province's cells costs more than the search: kept per revision.
+            if revisions.cached_summary("cell-count", org, [], cells.count) > CELL_FILTER_LIMIT:
                 cells = None
         form = MemberFilterForm(self.request.GET or None, cells=cells)
         if cells is None:
@@ -252,7 +280,7 @@ class MemberListView(OrganisationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form, members = self.filtered_members()
-        page = Paginator(members, MEMBERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        page = counted_page(members, self.request.GET.get("page"), MEMBERS_PER_PAGE)
         query = self.request.GET.copy()
         query.pop("page", None)
         return {

@@ -210,9 +210,38 @@ def test_member_list_query_count_is_constant(
         MemberFactory(cell=cell, full_name=f"Lù Văn Pó {n}")
     client = login(personas["staff_x"])
     client.get(reverse("home"))  # session warm-up
-    with django_assert_num_queries(8):
+    # The page and the number of matches come from one query (views.counted_page).
+    with django_assert_num_queries(7):
         response = client.get(reverse("members:member_list", args=[cell.pk]))
     assert len(response.context["members"]) == rows
+    assert f"Tìm thấy {rows} đảng viên." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown", "names"),
+    [("2", 2, ["Pó 02", "Pó 03"]), ("9", 3, ["Pó 04"]), ("x", 1, ["Pó 00", "Pó 01"]),
+     ("99999999999999999999999", 3, ["Pó 04"])],
+)  # fmt: skip
+def test_member_list_pages_count_every_match(login, tree, personas, monkeypatch, asked, shown,
+                                             names):  # fmt: skip
+    monkeypatch.setattr("members.views.MEMBERS_PER_PAGE", 2)
+    cell = CellFactory(parent=tree["x"], code="PAGES")
+    for n in range(5):
+        MemberFactory(cell=cell, full_name=f"Lù Văn Pó {n:02}")
+    client = login(personas["staff_x"])
+    response = client.get(reverse("members:member_list", args=[cell.pk]), {"page": asked})
+    page = response.context["page"]
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 5, 3)
+    assert [m.full_name[-5:] for m in response.context["members"]] == names
+    assert "Tìm thấy 5 đảng viên." in response.content.decode()
+
+
+def test_member_list_search_without_matches_says_so(login, tree, personas):
+    client = login(personas["staff_x"])
+    url = reverse("members:member_list", args=[tree["x"].pk])
+    response = client.get(url, {"q": "không có ai tên này", "page": "3"})
+    assert response.context["page"].paginator.count == 0
+    assert "Không có đảng viên nào khớp." in response.content.decode()
 
 
 def test_staff_record_a_death_and_the_member_leaves_the_roll(login, tree, personas):
@@ -348,3 +377,15 @@ def test_member_search_can_use_the_trigram_index_on_postgresql(tree):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "members_member_search_trgm" in plan, plan
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("day", [datetime.date(1958, 3, 7), datetime.date(2018, 12, 31)])
+def test_the_member_list_writes_dates_as_every_other_page(day, language):
+    from django.utils import formats, translation
+
+    from members.templatetags.dates import dmy
+
+    with translation.override(language):
+        assert dmy(day) == formats.date_format(day, "DATE_FORMAT")
+    assert dmy(None) == ""
