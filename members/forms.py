@@ -201,8 +201,22 @@ class MemberForm(CleanInputMixin, VersionedFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in MEMBER_FIELDS if name in self.fields}
 
 
+class _ReadOnceChoices(forms.models.ModelChoiceIterator):
+    """A template's for loop asks for the number of choices, then for them: one query."""
+
+    def __iter__(self):
+        if not hasattr(self, "_read"):
+            self._read = list(super().__iter__())
+        return iter(self._read)
+
+    def __len__(self):
+        return len(list(iter(self)))
+
+
 class CellChoiceField(forms.ModelChoiceField):
     """Cells named with their committee: many villages share a name across communes."""
+
+    iterator = _ReadOnceChoices
 
     def label_from_instance(self, obj):
         if obj.parent_id:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from members.models import AuditEvent, Member, Membership, Position
-from tests.factories import CellFactory, MemberFactory
+from tests.factories import CellFactory, MemberFactory, OrganisationFactory
 
 NEW_MEMBER = {
     "full_name": "  Triệu  Thị Mẩy ",
@@ -199,6 +199,24 @@ def test_member_list_paginates(login, tree, personas):
     assert len(first.context["members"]) == 50 and "Trang 1/2" in first.content.decode()
     second = client.get(url, {"q": "vang thi mai", "page": 2})
     assert len(second.context["members"]) == 5
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_a_committee_member_list_query_count_is_constant(
+    login, tree, personas, rows, django_assert_num_queries
+):
+    # Above the cells, each row shows the member's cell and the committee it is under.
+    committee = OrganisationFactory(parent=tree["x"], name=f"Đảng bộ xã Pó {rows}")
+    for n in range(rows):
+        cell = CellFactory(parent=committee, name=f"Chi bộ thôn Pó {rows}-{n}")
+        MemberFactory(cell=cell, full_name=f"Lù Văn Pó {n}")
+    client = login(personas["staff_x"])
+    client.get(reverse("home"))  # session warm-up
+    with django_assert_num_queries(8):  # and the cells under it, for the cell filter
+        response = client.get(reverse("members:member_list", args=[tree["x"].pk]))
+    page = response.content.decode()
+    assert all(f"Chi bộ thôn Pó {rows}-{n}" in page for n in range(rows))
+    assert page.count(f'<div class="small text-muted">Đảng bộ xã Pó {rows}</div>') == rows
 
 
 @pytest.mark.parametrize("rows", [1, 3])
