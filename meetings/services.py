@@ -450,9 +450,17 @@ def save_draft(*, user, meeting, version, data):
     """Keep what the user is typing; called by the editor every few seconds."""
     if meeting.state != MeetingState.HELD:
         raise MeetingError(_("Biên bản không còn mở để ghi."))
-    MinutesDraft.objects.update_or_create(
-        meeting=meeting, user=user, defaults={"data": data, "based_on_version": version}
-    )
+    # Every few seconds per editor: one UPDATE once the draft exists (update_or_create
+    # would lock and read it first, inside a savepoint).
+    values = {"data": data, "based_on_version": version, "saved_at": timezone.now()}
+    drafts = MinutesDraft.objects.filter(meeting=meeting, user=user)
+    if drafts.update(**values):
+        return
+    try:
+        with transaction.atomic():
+            MinutesDraft.objects.create(meeting=meeting, user=user, **values)
+    except IntegrityError:  # the same user's other tab created it meanwhile
+        drafts.update(**values)
 
 
 @transaction.atomic

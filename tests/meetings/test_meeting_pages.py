@@ -136,6 +136,22 @@ def test_drafts_survive_an_expired_session(client, held_meeting, cell_people):
     assert MinutesDraft.objects.filter(meeting=held_meeting).count() == 1
 
 
+def test_each_autosave_replaces_the_users_draft(client, held_meeting, cell_people):
+    url = reverse("meetings:meeting_draft", args=[held_meeting.pk])
+    item = held_meeting.agenda.first()
+    client.force_login(cell_people["secretary_user"])
+    for text in ("Chi bộ", "Chi bộ thảo luận"):
+        payload = {"version": held_meeting.version, "data": {f"item_{item.pk}": text}}
+        assert client.post(url, json.dumps(payload), content_type="application/json").json()["ok"]
+    first = MinutesDraft.objects.get(meeting=held_meeting)
+    assert first.data == {f"item_{item.pk}": "Chi bộ thảo luận"}
+    payload["version"] = held_meeting.version + 1
+    client.post(url, json.dumps(payload), content_type="application/json")
+    draft = MinutesDraft.objects.get(meeting=held_meeting)
+    assert (draft.pk, draft.based_on_version) == (first.pk, held_meeting.version + 1)
+    assert draft.saved_at >= first.saved_at
+
+
 def test_bad_draft_payloads_are_refused(client, held_meeting, cell_people):
     client.force_login(cell_people["secretary_user"])
     url = reverse("meetings:meeting_draft", args=[held_meeting.pk])
