@@ -243,8 +243,10 @@ class Member(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         member = super().from_db(db, field_names, values)
-        # A transfer changes the cell: the cell it left is touched too (members.revisions).
+        # A transfer changes the cell: the cell it left is touched too; a new name shows
+        # on the pages of every cell the member was in (members.revisions).
         member._loaded_cell_id = member.__dict__.get("cell_id")
+        member._loaded_full_name = member.__dict__.get("full_name")
         return member
 
 

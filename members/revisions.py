@@ -25,7 +25,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
-from members.models import AuditEvent, Member, Organisation
+from members.models import AuditEvent, Member, Membership, Organisation
 
 # An upper bound on how long a summary is kept; the revision, not this, keeps it current
 # (it bounds what a lost raise, the database failing right after a commit, could leave).
@@ -86,6 +86,15 @@ def cached_summary(name, org, parts, compute):
 def _member_saved(sender, instance, **kwargs):
     # A transfer moves a member between cells: both cells' counts change.
     touch(instance.cell_id, getattr(instance, "_loaded_cell_id", None))
+    loaded_name = getattr(instance, "_loaded_full_name", None)
+    if loaded_name is not None and loaded_name != instance.full_name:
+        renamed(instance)
+
+
+def renamed(member):
+    """A member's new name shows on the pages of every cell they have been in (the tasks
+    and committee sessions of its meetings), not only their present cell's."""
+    touch(*Membership.objects.filter(member=member).values_list("cell_id", flat=True))
 
 
 def _organisation_saved(sender, instance, raw=False, **kwargs):

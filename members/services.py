@@ -216,6 +216,8 @@ def update_member(*, actor, member, data, version):
     if "full_name" in data:
         data = {**data, **name_keys(data["full_name"])}
     _save_versioned(member, data, version)
+    if "full_name" in changes:
+        revisions.renamed(member)
     record_audit(
         actor=actor,
         action="member.update",

@@ -220,3 +220,26 @@ def test_an_audited_write_raises_its_unit(tree, cell_people):
     services.record_audit(actor=cell_people["secretary_user"], action="meeting.attendance",
                           target=tree["a"], organisation=tree["a"], summary="Điểm danh")  # fmt: skip
     assert Organisation.objects.get(pk=tree["a"].pk).revision == before + 1
+
+
+def test_a_new_name_reaches_the_pages_of_the_cell_a_member_left(client, tree, cell_people):
+    meeting = signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    secretary = cell_people["secretary_user"]
+    member = Member.objects.get(pk=cell_people["taker"].pk)
+    meeting_services.add_task(actor=secretary, meeting=meeting, assignee=member,
+                              description="Rà soát hộ nghèo", due_on=datetime.date(2018, 4, 1))  # fmt: skip
+    staff = make_user(tree["district"], RoleKind.COMMITTEE_STAFF, username="vanphong")
+    services.transfer_member(actor=staff, member=member, to_cell=tree["b"],
+                             on=datetime.date(2018, 6, 1))  # fmt: skip
+    client.force_login(secretary)
+    url = meeting.get_absolute_url()
+    assert "Rà soát hộ nghèo" in client.get(url).content.decode()  # now cached
+    member = Member.objects.get(pk=member.pk)
+    data = {"full_name": "Hoàng Thị Tên Mới"}
+    services.update_member(actor=staff, member=member, data=data, version=member.version)
+    assert "Hoàng Thị Tên Mới" in client.get(url).content.decode()
+    # Saved directly too (as the import does): the receiver sees the new name.
+    member = Member.objects.get(pk=member.pk)
+    member.full_name = "Hoàng Thị Tên Khác"
+    member.save()
+    assert "Hoàng Thị Tên Khác" in client.get(url).content.decode()
