@@ -84,8 +84,9 @@ TEMPLATES = [
     },
 ]
 
-# Summaries of the big pages (tree, rotation grid, compliance), keyed on the revision of
-# the organisation they cover (members.revisions): each app server process keeps its own.
+# Summaries of the big pages (tree, rotation grid, compliance, home cards, signed meeting
+# records), keyed on the revision of the organisation they cover (members.revisions):
+# each app server process keeps its own.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
