@@ -101,7 +101,7 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
             rows[cell.parent_id].cells.append(cell_rows[cell.pk])
     start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     end_at = timezone.make_aware(datetime.datetime.combine(end, datetime.time()))
-    in_period = Meeting.objects.filter(
+    in_period = Meeting.objects.sittings().filter(
         cell__in=existing, state=MeetingState.SIGNED, planned_at__gte=start_at,
         planned_at__lt=end_at,
     )  # fmt: skip

@@ -67,6 +67,11 @@ class MeetingQuerySet(FrozenQuerySet):
     def in_month(self, day):
         return self.filter(period=day.replace(day=1))
 
+    def sittings(self):
+        """Meetings the cell held or will hold: an addendum corrects signed minutes in
+        the month it is written, and is not a meeting of that month."""
+        return self.exclude(kind=MeetingKind.ADDENDUM)
+
 
 class Meeting(models.Model):
     cell = models.ForeignKey(

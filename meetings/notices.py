@@ -469,11 +469,8 @@ def _plan_reminders(today):
         return 0
     created = 0
     month = today.replace(day=1)
-    cells = (
-        Organisation.objects.cells()
-        .active()
-        .exclude(meetings__period=month, meetings__state__in=_LIVE_STATES)
-    )
+    planned = Meeting.objects.sittings().filter(period=month, state__in=_LIVE_STATES)
+    cells = Organisation.objects.cells().active().exclude(pk__in=planned.values("cell_id"))
     secretaries = Position.objects.filter(
         cell__in=cells, role=PositionRole.SECRETARY, ended_on__isnull=True
     ).select_related("member", "cell")

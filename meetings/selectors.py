@@ -171,7 +171,8 @@ def cell_overview(cell, today):
                 due_on__lt=today,
             ).select_related("assignee")
         ),
-        "this_month": cell.meetings.filter(period=today.replace(day=1))
+        "this_month": cell.meetings.sittings()
+        .filter(period=today.replace(day=1))
         .exclude(state=MeetingState.CANCELLED)
         .exists(),
     }

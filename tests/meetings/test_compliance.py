@@ -3,11 +3,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import compliance, rotation_services
+from meetings import compliance, rotation_services, services
 from meetings.models import Meeting, RotationSlot
 from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, make_user
-from tests.meetings.conftest import signed_meeting
+from tests.meetings.conftest import at, signed_meeting
 
 
 def test_the_numbers_match_independent_counts(client, cell_people, tree):
@@ -91,3 +91,23 @@ def test_many_groups_are_summed_per_committee_below(client, tree, monkeypatch):
     assert page.context["total"] == plain["total"]
     x_page = reverse("meetings:compliance", args=[tree["x"].pk])
     assert f'href="{x_page}?year=2018&amp;quarter=1"' in page.content.decode()
+
+
+def test_an_addendum_is_not_a_meeting_of_the_month_it_is_written_in(cell_people, tree):
+    march = signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    addendum = services.create_addendum(actor=cell_people["secretary_user"], meeting=march)
+    Meeting.objects.filter(pk=addendum.pk).update(
+        state="signed", planned_at=at(datetime.date(2018, 4, 9)), period=datetime.date(2018, 4, 1)
+    )
+    april = compliance.dashboard(tree["district"], year=2018, month=4)
+    assert {r.group.code: r.met for r in april["rows"]}["X"] == 0
+    march_rows = compliance.dashboard(tree["district"], year=2018, month=3)["rows"]
+    assert {r.group.code: r.met for r in march_rows}["X"] == 1
+
+
+def test_the_home_page_says_an_addendum_is_not_this_months_meeting(client, cell_people):
+    march = signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    services.create_addendum(actor=cell_people["secretary_user"], meeting=march)  # this month
+    client.force_login(cell_people["secretary_user"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Tháng này chi bộ chưa có cuộc sinh hoạt nào." in page

@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from meetings import notices, services, workflow
 from meetings.enums import MeetingState
-from meetings.models import Attachment, Notification, Opinion
+from meetings.models import Attachment, Meeting, Notification, Opinion
 from members.models import Member, Position
 from tests.factories import MemberFactory, make_user
-from tests.meetings.conftest import at, complete_minutes
+from tests.meetings.conftest import at, complete_minutes, signed_meeting
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -237,6 +237,20 @@ def test_a_secretary_is_reminded_once_when_the_month_has_no_meeting(cell_people,
     mine = [m for rcpt, m in smtp.messages if rcpt == ["bithu@example.org"]]
     assert len(mine) == 1
     assert subject(mine[0]) == "Nhắc lên kế hoạch sinh hoạt tháng 06/2018"
+
+
+def test_a_month_with_only_an_addendum_still_needs_its_meeting(cell_people, smtp):
+    p = cell_people
+    p["secretary"].email = "bithu@example.org"
+    p["secretary"].save(update_fields=["email"])
+    may = signed_meeting(p, datetime.date(2018, 5, 7))
+    addendum = services.create_addendum(actor=p["secretary_user"], meeting=may)
+    Meeting.objects.filter(pk=addendum.pk).update(
+        planned_at=at(datetime.date(2018, 6, 4)), period=datetime.date(2018, 6, 1)
+    )
+    run("2018-06-20")
+    mine = [m for rcpt, m in smtp.messages if rcpt == ["bithu@example.org"]]
+    assert [subject(m) for m in mine] == ["Nhắc lên kế hoạch sinh hoạt tháng 06/2018"]
 
 
 # -- documents -------------------------------------------------------------------
