@@ -28,10 +28,15 @@ def meetings_for_user(user, *, manage=False, as_guest=False):
     cells = member_selectors.cells_for_user(user, manage=manage)
     if not as_guest or manage or not user.is_authenticated:
         return Meeting.objects.filter(cell__in=cells)
-    invited = Notification.objects.filter(
-        recipient__user=user, kind=NotificationKind.NOTICE, meeting__kind=MeetingKind.MODEL
-    ).values("meeting_id")
+    invited = _invitations(user).values("meeting_id")
     return Meeting.objects.filter(Q(cell__in=cells) | Q(pk__in=invited))
+
+
+def _invitations(user):
+    """The notices of other cells' model meetings the user was sent as a guest."""
+    return Notification.objects.filter(
+        recipient__user=user, kind=NotificationKind.NOTICE, meeting__kind=MeetingKind.MODEL
+    )
 
 
 def meeting_for_user(user, pk, *, related=(), as_guest=False):
@@ -40,17 +45,15 @@ def meeting_for_user(user, pk, *, related=(), as_guest=False):
     For the pages of one meeting: the row by its key and the rule checked on its cell,
     rather than the scope as a subquery, which costs more to plan than to run.
     """
+    if not user.is_authenticated:
+        return None
     meeting = Meeting.objects.select_related("cell", *related).filter(pk=pk).first()
-    if meeting is None or not user.is_authenticated:
+    if meeting is None:
         return None
     if member_selectors.can_read(user, meeting.cell):
         return meeting
-    if as_guest and meeting.kind == MeetingKind.MODEL:
-        invited = Notification.objects.filter(
-            recipient__user=user, kind=NotificationKind.NOTICE, meeting=meeting
-        )
-        if invited.exists():
-            return meeting
+    if as_guest and _invitations(user).filter(meeting=meeting).exists():
+        return meeting
     return None
 
 
