@@ -397,6 +397,15 @@ def test_member_search_can_use_the_trigram_index_on_postgresql(tree):
     assert "members_member_search_trgm" in plan, plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_a_new_member_goes_straight_into_the_search_index(tree):
+    MemberFactory(cell=tree["a"], full_name="Hoàng Văn Thắng")
+    with connection.cursor() as cursor:
+        # The pages merged from the pending list: none, as nothing is queued.
+        cursor.execute("SELECT gin_clean_pending_list('members_member_search_trgm')")
+        assert cursor.fetchone()[0] == 0
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("day", [datetime.date(1958, 3, 7), datetime.date(2018, 12, 31)])
 def test_the_member_list_writes_dates_as_every_other_page(day, language):
