@@ -411,8 +411,18 @@ def test_a_new_member_goes_straight_into_the_search_index(tree):
 def test_the_member_list_writes_dates_as_every_other_page(day, language):
     from django.utils import formats, translation
 
-    from members.templatetags.dates import dmy
+    from members.templatetags.member_list import dmy
 
     with translation.override(language):
         assert dmy(day) == formats.date_format(day, "DATE_FORMAT")
     assert dmy(None) == ""
+
+
+def test_the_member_list_escapes_what_it_shows(login, tree, personas):
+    cell = CellFactory(parent=tree["x"], code="ESC", name="Chi bộ <Pó & Co>")
+    MemberFactory(cell=cell, full_name='Lò Văn "Bé" <i>Tí</i>', ethnicity="Dao & Mông")
+    client = login(personas["staff_x"])
+    page = client.get(reverse("members:member_list", args=[tree["x"].pk])).content.decode()
+    assert "Lò Văn &quot;Bé&quot; &lt;i&gt;Tí&lt;/i&gt;" in page and "<i>Tí" not in page
+    assert "Dao &amp; Mông" in page and "Dao & Mông" not in page
+    assert "Chi bộ &lt;Pó &amp; Co&gt;" in page and "<Pó" not in page
