@@ -243,3 +243,21 @@ def test_a_new_name_reaches_the_pages_of_the_cell_a_member_left(client, tree, ce
     member.full_name = "Hoàng Thị Tên Khác"
     member.save()
     assert "Hoàng Thị Tên Khác" in client.get(url).content.decode()
+
+
+def test_the_member_list_counts_follow_new_members_and_transfers(client, tree, staff):
+    def counted(org, **filters):
+        url = reverse("members:member_list", args=[org.pk])
+        return client.get(url, filters).context["page"].paginator.count
+
+    district, y = tree["district"], tree["y"]
+    before, in_y, official_in_y = counted(district), counted(y), counted(y, status="official")
+    url = reverse("members:member_list", args=[district.pk])
+    assert _queries(client, url)[0] < _queries(client, url, {"q": "giang"})[0]  # from the cache
+    MemberFactory(cell=tree["b"], status="official")
+    assert (counted(district), counted(y), counted(y, status="official")) == (
+        before + 1, in_y + 1, official_in_y + 1)  # fmt: skip
+    member = Member.objects.get(full_name="Giàng Seo Chứ")
+    services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
+                             on=datetime.date(2018, 6, 1))  # fmt: skip
+    assert (counted(district), counted(y)) == (before + 1, in_y)
