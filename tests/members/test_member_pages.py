@@ -436,7 +436,7 @@ def test_a_new_member_goes_straight_into_the_search_index(tree):
 def test_the_member_list_writes_dates_as_every_other_page(day, language):
     from django.utils import formats, translation
 
-    from members.templatetags.member_list import dmy
+    from cellmeet.tables import dmy
 
     with translation.override(language):
         assert dmy(day) == formats.date_format(day, "DATE_FORMAT")
