@@ -586,11 +586,14 @@ class RotationSlot(models.Model):
 
     @property
     def status(self):
+        return self.status_on(timezone.localdate())
+
+    def status_on(self, day):
         if self.postponed:
             return "postponed"
         if self.is_held:
             return "held"
-        if self.ends_on < timezone.localdate():
+        if self.ends_on < day:
             return "overdue"
         return "planned"
 

@@ -55,6 +55,7 @@ from meetings.models import (
     MinutesDocument,
     MinutesDraft,
     Opinion,
+    Rating,
     RotationSlot,
     Task,
     Vote,
@@ -1143,6 +1144,10 @@ class VerifyCodeView(TemplateView):
         }
 
 
+SLOT_COLUMNS = ["group_id", "year", "quarter", "postponed", "host__name", "meeting__planned_at",
+                "meeting__state"]  # fmt: skip
+
+
 class RotationView(OrganisationMixin, TemplateView):
     """Quarter × group grid of the model meeting's hosts for a year; staff plan it here."""
 
@@ -1158,11 +1163,15 @@ class RotationView(OrganisationMixin, TemplateView):
         cell_type = query["cell_type"] if query.get("cell_type") in CellType.values else None
         return quarter, _number(query.get("group")), cell_type
 
+    def groups(self):
+        if not hasattr(self, "_groups"):
+            self._groups = rotation_services.rotation_groups(self.get_organisation())
+        return self._groups
+
     def grid(self):
         """(groups shown, quarters shown, rows of (group, [slot or None per quarter]))."""
-        org = self.get_organisation()
         year = self.get_year()
-        groups = rotation_services.rotation_groups(org)
+        groups = self.groups()
         quarter, group, cell_type = self.filters()
         quarters = [quarter] if quarter else [1, 2, 3, 4]
         if group is not None:
@@ -1170,10 +1179,19 @@ class RotationView(OrganisationMixin, TemplateView):
         slots = (
             RotationSlot.objects.filter(group__in=groups, year=year)
             .select_related("host", "meeting")
-            .prefetch_related("meeting__ratings")
+            .only(*SLOT_COLUMNS)  # a meeting row carries its minutes; the grid shows its date
+            .order_by()  # placed by group and quarter below: no join to sort by path
         )
         if cell_type:
             slots = slots.filter(host__cell_type=cell_type)
+        slots = list(slots)
+        ratings = Rating.objects.filter(
+            meeting__in=[slot.meeting_id for slot in slots if slot.meeting_id],
+            role=RaterRole.SUPERIOR,
+        ).only("meeting_id", "total", "band")
+        by_meeting = {rating.meeting_id: rating for rating in ratings}
+        for slot in slots:
+            slot.superior_rating = by_meeting.get(slot.meeting_id)
         by_group = {}
         for slot in slots:
             by_group.setdefault(slot.group_id, {})[slot.quarter] = slot
@@ -1222,7 +1240,7 @@ class RotationView(OrganisationMixin, TemplateView):
             "quarters": quarters,
             "rows": rows,
             "planned": planned,
-            "groups": rotation_services.rotation_groups(self.get_organisation()),
+            "groups": self.groups(),
             "request": self.request,
         }
         return {
@@ -1251,12 +1269,6 @@ class RotationView(OrganisationMixin, TemplateView):
 STATUS_LABELS = {"held": "Đã họp", "overdue": "Quá hạn", "postponed": "Hoãn", "planned": "Kế hoạch"}
 
 
-def _superior_rating(slot):
-    if slot.meeting is None:
-        return None
-    return next((r for r in slot.meeting.ratings.all() if r.role == RaterRole.SUPERIOR), None)
-
-
 def rotation_xlsx(rows, quarters, year):
     """The grid as a spreadsheet: one row per group; host, date, status, rating per quarter."""
     from openpyxl import Workbook
@@ -1279,7 +1291,7 @@ def rotation_xlsx(rows, quarters, year):
                 if slot.meeting
                 else ""
             )
-            rating = _superior_rating(slot)
+            rating = slot.superior_rating
             line += [slot.host.name if slot.host else "", day, STATUS_LABELS[slot.status],
                      f"{rating.total} — {rating.band}" if rating else ""]  # fmt: skip
         sheet.append(line)

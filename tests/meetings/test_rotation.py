@@ -164,3 +164,47 @@ def test_the_hosts_model_meeting_fills_its_slot(tree, staff):
     services.change_state(actor=staff, meeting=meeting, to="held")
     slot.refresh_from_db()
     assert slot.status == "held"
+
+
+def test_the_grid_shows_each_quarters_meeting_minutes_and_rating(client, tree, staff):
+    import io
+
+    from openpyxl import load_workbook
+
+    from meetings import ratings
+    from meetings.models import Meeting
+    from members.models import Organisation
+
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2018)
+    slot = RotationSlot.objects.select_related("host").get(group=tree["x"], year=2018, quarter=2)
+    meeting = services.plan_meeting(actor=staff, cell=slot.host, kind="model",
+                                    planned_at=at(datetime.date(2018, 5, 6)), place="NVH")  # fmt: skip
+    services.record_committee_session(actor=staff, meeting=meeting, held_on=datetime.date(2018, 5, 1),
+                                      attendees=[], agreed_content="x")  # fmt: skip
+    services.change_state(actor=staff, meeting=meeting, to="prepared")
+    services.change_state(actor=staff, meeting=meeting, to="held")
+    meeting.refresh_from_db()
+    scores = {"preparation": 18, "attendance": 9, "conduct": 30, "principles": 14, "reports": 8}
+    ratings.rate_meeting(actor=staff, meeting=meeting, role="superior", scores=scores)
+    Organisation.objects.filter(pk=tree["x"].pk).update(name="Đảng bộ <Thanh & Thủy>")
+    client.force_login(staff)
+    url = reverse("meetings:rotation", args=[tree["district"].pk])
+
+    row = (
+        client.get(url, {"year": 2018})
+        .content.decode()
+        .split("Đảng bộ &lt;Thanh &amp; Thủy&gt;")[-1]
+    )
+    row = row[: row.index("</tr>")]
+    host = f'<a href="{reverse("meetings:rotation_slot", args=[slot.pk])}">{slot.host.name}</a>'
+    assert host in row and '<span class="badge rotation-held">Đã họp</span>' in row
+    assert f'<a href="{meeting.get_absolute_url()}">06/05/2018</a>' in row
+    assert "Cấp trên: 79 điểm, Khá" in row and "biên bản (PDF)" not in row
+    Meeting.objects.filter(pk=meeting.pk).update(state="signed")
+    row = client.get(url, {"year": 2018, "quarter": 2}).content.decode().split("Thủy&gt;")[-1]
+    assert (
+        f'<a href="{reverse("meetings:meeting_pdf", args=[meeting.pk])}">biên bản (PDF)</a>' in row
+    )
+    sheet = load_workbook(io.BytesIO(client.get(url, {"year": 2018, "export": "xlsx"}).content))
+    line = next(r for r in sheet.active.iter_rows(values_only=True) if r[0].startswith("Đảng bộ <"))
+    assert line[5:9] == (slot.host.name, "06/05/2018", "Đã họp", "79 — Khá")
