@@ -171,7 +171,7 @@ def subtree_with_counts(root, depth=None, cells_to=None):
     members = Member.objects.all()
     if root.parent_id is not None:  # under the top of the tree: only this subtree
         members = members.filter(cell__path__startswith=root.path)
-    rows = members.values_list("cell_id", "status").annotate(n=Count("id")).order_by()
+    rows = members.values_list("cell_id", "status").annotate(n=Count("*")).order_by()
     for cell_id, status, n in rows:
         for org in shown_above.get(cell_id, ()):
             org.status_counts[status] += n
@@ -192,7 +192,7 @@ def summary_counts(org):
     statuses = dict(
         Member.objects.filter(cell__path__startswith=org.path)
         .values_list("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {
