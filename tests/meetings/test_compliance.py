@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from meetings import compliance, rotation_services, services
@@ -111,3 +112,24 @@ def test_the_home_page_says_an_addendum_is_not_this_months_meeting(client, cell_
     client.force_login(cell_people["secretary_user"])
     page = client.get(reverse("home")).content.decode()
     assert "Tháng này chi bộ chưa có cuộc sinh hoạt nào." in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan")
+def test_the_totals_per_group_come_from_the_index_alone(tree):
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        compliance.dashboard(tree["district"], year=2018, quarter=4)
+    sql, params = next((s, p) for s, p in captured if "COUNT(DISTINCT" in s)
+    with connection.cursor() as cursor:
+        # Without table scans, an index-only scan is the cheapest plan when the index
+        # holds every column the query reads; a column missing makes it an index scan.
+        for scan in ("seqscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using meeting_signed_totals_idx" in plan, plan
