@@ -45,6 +45,7 @@ def prepare():
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
 
     from meetings.demo import meeting_in_progress
     from meetings.models import Meeting
@@ -54,6 +55,8 @@ def prepare():
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", years=3)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would have (scripts/bench.py)
     User = get_user_model()
     district = Organisation.objects.get(code="VX")
     secretaries = []
