@@ -16,6 +16,19 @@ def staff(tree):
     return make_user(tree["district"], username="district_clerk")
 
 
+def held_model_meeting(staff, cell, day):
+    """The cell's model meeting on `day`, prepared by its committee and held."""
+    meeting = services.plan_meeting(actor=staff, cell=cell, kind="model", planned_at=at(day),
+                                    place="NVH")  # fmt: skip
+    services.record_committee_session(actor=staff, meeting=meeting,
+                                      held_on=day - datetime.timedelta(days=4), attendees=[],
+                                      agreed_content="x")  # fmt: skip
+    services.change_state(actor=staff, meeting=meeting, to="prepared")
+    services.change_state(actor=staff, meeting=meeting, to="held")
+    meeting.refresh_from_db()
+    return meeting
+
+
 def hosts(org, year):
     return {
         (s.group.code, s.quarter): s.host.code if s.host_id else None
@@ -44,12 +57,7 @@ def test_a_year_is_planned_per_group_and_replanning_changes_nothing(tree, staff)
 def test_held_quarters_stay_and_new_cells_join(tree, staff, settings):
     rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2030)
     q1 = RotationSlot.objects.get(group=tree["x"], year=2030, quarter=1)
-    meeting = services.plan_meeting(actor=staff, cell=q1.host, kind="model",
-                                    planned_at=at(datetime.date(2030, 2, 5)), place="NVH")  # fmt: skip
-    services.record_committee_session(actor=staff, meeting=meeting, held_on=datetime.date(2030, 2, 1),
-                                      attendees=[], agreed_content="x")  # fmt: skip
-    services.change_state(actor=staff, meeting=meeting, to="prepared")
-    services.change_state(actor=staff, meeting=meeting, to="held")
+    meeting = held_model_meeting(staff, q1.host, datetime.date(2030, 2, 5))
     q1.meeting = meeting
     q1.save()
     newcomer = CellFactory(parent=tree["x"], code="A3", founded_on=datetime.date(2000, 1, 1))
@@ -177,13 +185,7 @@ def test_the_grid_shows_each_quarters_meeting_minutes_and_rating(client, tree, s
 
     rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2018)
     slot = RotationSlot.objects.select_related("host").get(group=tree["x"], year=2018, quarter=2)
-    meeting = services.plan_meeting(actor=staff, cell=slot.host, kind="model",
-                                    planned_at=at(datetime.date(2018, 5, 6)), place="NVH")  # fmt: skip
-    services.record_committee_session(actor=staff, meeting=meeting, held_on=datetime.date(2018, 5, 1),
-                                      attendees=[], agreed_content="x")  # fmt: skip
-    services.change_state(actor=staff, meeting=meeting, to="prepared")
-    services.change_state(actor=staff, meeting=meeting, to="held")
-    meeting.refresh_from_db()
+    meeting = held_model_meeting(staff, slot.host, datetime.date(2018, 5, 6))
     scores = {"preparation": 18, "attendance": 9, "conduct": 30, "principles": 14, "reports": 8}
     ratings.rate_meeting(actor=staff, meeting=meeting, role="superior", scores=scores)
     Organisation.objects.filter(pk=tree["x"].pk).update(name="Đảng bộ <Thanh & Thủy>")
