@@ -281,8 +281,9 @@ class MemberListView(OrganisationMixin, TemplateView):
         form, members = self.filtered_members()
         members = members.only(*LIST_COLUMNS)  # a member has twenty; the list shows these
         matches = self.count(form, members)
+        more_than = _by_name(form) and matches > MATCH_LIMIT
         page = counted_page(members, self.request.GET.get("page"), MEMBERS_PER_PAGE,
-                            min(matches, MATCH_LIMIT))  # fmt: skip
+                            MATCH_LIMIT if more_than else matches)  # fmt: skip
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
@@ -290,7 +291,7 @@ class MemberListView(OrganisationMixin, TemplateView):
             "filter_form": form,
             "filtered": any(query.get(name) for name in ("status", "cell", "cell_type")),
             "page": page,
-            "more_than": matches > MATCH_LIMIT,
+            "more_than": more_than,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "members": page.object_list,
             "query_string": query.urlencode(),
@@ -307,14 +308,18 @@ class MemberListView(OrganisationMixin, TemplateView):
         """
         if form.is_bound and not form.is_valid():
             return 0  # the list is empty: filtered_members says why
-        data = form.cleaned_data if form.is_bound else {}
-        if data.get("q"):
+        if _by_name(form):
             return members.order_by()[: MATCH_LIMIT + 1].count()
+        data = form.cleaned_data if form.is_bound else {}
         cell = data.get("cell")
         filters = [data.get("status") or "", cell.pk if cell else "", data.get("cell_type") or ""]
         return revisions.cached_summary(
             "member-count", self.get_organisation(), filters, members.count
         )
+
+
+def _by_name(form):
+    return form.is_bound and form.is_valid() and bool(form.cleaned_data["q"])
 
 
 class MemberExportView(MemberListView):

@@ -271,12 +271,16 @@ def test_a_search_counts_its_matches_only_so_far(login, tree, personas, monkeypa
     assert (page.number, page.paginator.count, page.paginator.num_pages) == (2, 3, 2)
     assert [m.full_name[-5:] for m in response.context["members"]] == ["Pó 02"]
     assert "Hơn 3 đảng viên khớp; danh sách chỉ hiện 3 người đầu." in response.content.decode()
-    # Exactly as many as the limit is not more than it; the list itself is not limited.
+    # The list without a name is not limited, filtered or not.
+    for filters in ({"page": "3"}, {"page": "3", "status": "official"}):
+        listed = client.get(url, filters)
+        assert (listed.context["page"].paginator.count, listed.context["page"].number) == (5, 3)
+        assert [m.full_name[-5:] for m in listed.context["members"]] == ["Pó 04"]
+        assert "Tìm thấy 5 đảng viên." in listed.content.decode()
+    # Exactly as many as the limit is not more than it.
     monkeypatch.setattr("members.views.MATCH_LIMIT", 5)
     exact = client.get(url, {"q": "lu van"})
-    assert "Hơn" not in exact.content.decode()
-    listed = client.get(url, {"page": "3"}).context["page"]
-    assert (listed.paginator.count, [m.full_name[-5:] for m in listed]) == (5, ["Pó 04"])
+    assert "Hơn" not in exact.content.decode() and "Tìm thấy 5 đảng viên." in exact.content.decode()
 
 
 def test_member_list_search_without_matches_says_so(login, tree, personas):
