@@ -455,3 +455,24 @@ def test_the_member_list_escapes_what_it_shows(login, tree, personas):
     assert "Lò Văn &quot;Bé&quot; &lt;i&gt;Tí&lt;/i&gt;" in page and "<i>Tí" not in page
     assert "Dao &amp; Mông" in page and "Dao & Mông" not in page
     assert "Chi bộ &lt;Pó &amp; Co&gt;" in page and "<Pó" not in page
+
+
+def test_vietnamese_numbers_group_thousands_with_dots():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert intcomma(7900) == "7.900"
+    with translation.override("en"):
+        assert intcomma(7900) == "7,900"
+
+
+def test_the_import_button_and_the_import_reason_are_translated_apart(login, tree, personas):
+    from django.utils import translation
+
+    client = login(personas["staff_x"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("members:member_list", args=[tree["x"].pk])).content.decode()
+    assert "Import from file" in page
+    with translation.override("en"):
+        assert translation.pgettext("lý do", "Nhập từ tệp") == "Imported from file"

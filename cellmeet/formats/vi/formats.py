@@ -10,3 +10,7 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
 ]
 FIRST_DAY_OF_WEEK = 1
+# 7.900, as Vietnamese writes it (Django's own formats for vi leave numbers ungrouped).
+THOUSAND_SEPARATOR = "."
+DECIMAL_SEPARATOR = ","
+NUMBER_GROUPING = 3
