@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.enums import MemberStatus, Sex
 from members.models import MEMBER_FIELDS, Member, MemberStatusChange, Organisation, age_on
@@ -451,7 +452,10 @@ def _write_row(actor, row, member, result):
     if member is None:
         member = Member.objects.create(cell=row["cell"], status=row["status"], **data)
         record_initial_history(
-            member=member, actor=actor, since=row["admitted_on"], reason=_("Nhập từ tệp")
+            member=member,
+            actor=actor,
+            since=row["admitted_on"],
+            reason=pgettext("lý do", "Nhập từ tệp"),
         )
         result.created += 1
         return
@@ -467,7 +471,7 @@ def _write_row(actor, row, member, result):
             if row["status"] == MemberStatus.OFFICIAL and row["official_on"]
             else timezone.localdate(),
             recorded_by=user,
-            reason=_("Nhập từ tệp"),
+            reason=pgettext("lý do", "Nhập từ tệp"),
         )
     if not changed:
         result.unchanged += 1
