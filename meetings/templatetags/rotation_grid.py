@@ -56,7 +56,7 @@ def _quarter(slot, urls, labels, today):
     meeting = ""
     if slot.meeting_id:
         held = dmy(timezone.localtime(slot.meeting.planned_at))
-        meeting = f'<a href="{urls["meeting"].format(slot.meeting_id)}">{held}</a>'
+        meeting = f' <a href="{urls["meeting"].format(slot.meeting_id)}">{held}</a>'
         if slot.meeting.state == "signed":
             meeting += f' · <a href="{urls["pdf"].format(slot.meeting_id)}">{labels["minutes"]}</a>'
         if slot.superior_rating:

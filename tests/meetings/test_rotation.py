@@ -200,7 +200,7 @@ def test_the_grid_shows_each_quarters_meeting_minutes_and_rating(client, tree, s
     row = row[: row.index("</tr>")]
     host = f'<a href="{reverse("meetings:rotation_slot", args=[slot.pk])}">{slot.host.name}</a>'
     assert host in row and '<span class="badge rotation-held">Đã họp</span>' in row
-    assert f'<a href="{meeting.get_absolute_url()}">06/05/2018</a>' in row
+    assert f'Đã họp</span> <a href="{meeting.get_absolute_url()}">06/05/2018</a>' in row
     assert "Cấp trên: 79 điểm, Khá" in row and "biên bản (PDF)" not in row
     Meeting.objects.filter(pk=meeting.pk).update(state="signed")
     row = client.get(url, {"year": 2018, "quarter": 2}).content.decode().split("Thủy&gt;")[-1]
