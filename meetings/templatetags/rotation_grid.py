@@ -25,11 +25,11 @@ def rotation_rows(rows):
         "meeting": url_pattern("meetings:meeting_detail"),
         "pdf": url_pattern("meetings:meeting_pdf"),
     }
-    labels = {
-        "held": gettext("Đã họp"),
-        "overdue": gettext("Quá hạn"),
-        "postponed": gettext("Hoãn"),
-        "planned": gettext("Kế hoạch"),
+    labels = {  # escaped here, but the rating once it is filled in
+        "held": escape(gettext("Đã họp")),
+        "overdue": escape(gettext("Quá hạn")),
+        "postponed": escape(gettext("Hoãn")),
+        "planned": escape(gettext("Kế hoạch")),
         "no host": escape(gettext("Chưa có chi bộ")),
         "minutes": escape(gettext("biên bản (PDF)")),
         "rating": gettext("Cấp trên: %(t)s điểm, %(b)s"),
@@ -67,6 +67,6 @@ def _quarter(slot, urls, labels, today):
             meeting += f'<div class="text-muted">{escape(rating)}</div>'
     return (
         f"<td>{host}<div>"
-        f'<span class="badge rotation-{status}">{escape(labels[status])}</span>'
+        f'<span class="badge rotation-{status}">{labels[status]}</span>'
         f"{meeting}</div></td>"
     )
