@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -29,7 +28,8 @@ from members.forms import (
     TransferForm,
 )
 from members.imports import HEADERS, export_csv, export_xlsx, import_members
-from members.models import Organisation, Position
+from members.models import Member, Organisation, Position
+from members.templatetags.org_tree import organisation_tree
 
 MEMBERS_PER_PAGE = 50
 MATCH_LIMIT = 1000
@@ -116,15 +116,8 @@ def _render_tree(root):
     """The tree under `root` as HTML: the same for everyone who may see `root`."""
     # Below the first level only committees are listed; their cells are counted.
     top, orgs = selectors.subtree_with_counts(root, depth=TREE_DEPTH, cells_to=1)
-    return render_to_string(
-        "members/_tree.html",
-        {
-            "node": top,
-            # A province's two levels are hundreds of committees: show one, then click.
-            "max_depth": TREE_DEPTH if len(orgs) <= TREE_NODE_LIMIT else 1,
-            "level": 0,
-        },
-    )
+    # A province's two levels are hundreds of committees: show one, then click.
+    return organisation_tree(top, TREE_DEPTH if len(orgs) <= TREE_NODE_LIMIT else 1)
 
 
 class OrganisationDetailView(OrganisationMixin, TemplateView):

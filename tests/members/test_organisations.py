@@ -141,3 +141,24 @@ def test_a_tree_too_big_for_two_levels_shows_one(client, tree, personas, monkeyp
     monkeypatch.setattr(views, "TREE_NODE_LIMIT", 2)
     page = client.get(reverse("members:organisation_tree")).content.decode()
     assert page.count("<li>") == 3  # the district and its two committees
+
+
+def test_the_tree_shows_each_units_counts_in_the_readers_language(client, tree, personas):
+    import datetime
+
+    Organisation.objects.filter(pk=tree["y"].pk).update(name='Đảng bộ xã <Phương> & "Tiến"')
+    Organisation.objects.filter(pk=tree["b"].pk).update(dissolved_on=datetime.date(2020, 1, 1))
+    client.force_login(personas["district"])
+    page = client.get(reverse("members:organisation_tree")).content.decode()
+    assert "Đảng bộ xã &lt;Phương&gt; &amp; &quot;Tiến&quot;" in page and "<Phương>" not in page
+    x_url = reverse("members:organisation_detail", args=[tree["x"].pk])
+    assert f'<a href="{x_url}">Đảng bộ xã Thanh Thủy</a> <span class="counts">' in page
+    assert ">2 chi bộ</span>" in page and ">3 đảng viên</span>" in page
+    assert "chính thức 3 · dự bị 0 · miễn 0" in page
+    assert page.count("đã giải thể") == 0  # cells below the first level are only counted
+    assert ">0 chi bộ</span>" in page  # Y's one cell is dissolved
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("members:organisation_tree")).content.decode()
+    assert ">2 cells</span>" in page and ">1 cell</span>" not in page
+    assert "(1 subordinate unit)" in page and "official 3 · probationary 0 · exempted 0" in page
