@@ -3,8 +3,8 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from meetings.enums import MeetingState
@@ -105,8 +105,9 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
         cell__in=existing, state=MeetingState.SIGNED, planned_at__gte=start_at,
         planned_at__lt=end_at,
     )  # fmt: skip
-    # A cell met in a month when it has signed minutes then: count distinct (cell, month).
-    cell_month = Concat(Cast("cell_id", CharField()), Value(":"), Cast("period", CharField()))
+    # A cell met in a month when it has signed minutes then: count distinct (cell, month),
+    # as a number (a period is at most a quarter of one year).
+    cell_month = F("cell_id") * 100 + ExtractMonth("period")
     per_group = (
         in_period.values_list("cell__parent_id")
         .annotate(

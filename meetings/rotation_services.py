@@ -26,10 +26,8 @@ def rotation_groups(org):
         .exclude(kind__in=[*OrgKind.cell_kinds(), OrgKind.PARTY_GROUP])
         .order_by("path")
     )
-    with_cells = set(
-        Organisation.objects.subtree_of(org).cells().values_list("parent_id", flat=True)
-    )
-    return [c for c in committees if c.pk != org.pk or c.pk in with_cells]
+    has_cells = Organisation.objects.filter(parent=org).cells().exists()
+    return [c for c in committees if c.pk != org.pk or has_cells]
 
 
 def _cells_by_group(groups):

@@ -8,7 +8,7 @@ from meetings import compliance, rotation_services, services
 from meetings.models import Meeting, RotationSlot
 from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, make_user
-from tests.meetings.conftest import at, signed_meeting
+from tests.meetings.conftest import at, signed_meeting, submitted_meeting
 
 
 def test_the_numbers_match_independent_counts(client, cell_people, tree):
@@ -133,3 +133,20 @@ def test_the_totals_per_group_come_from_the_index_alone(tree):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using meeting_signed_totals_idx" in plan, plan
+
+
+def test_a_cell_meeting_twice_in_a_month_met_once_that_month(cell_people, tree):
+    signed_meeting(cell_people, datetime.date(2018, 1, 8))
+    second = submitted_meeting(cell_people, datetime.date(2018, 2, 8))
+    # A thematic meeting later in January, besides the regular one.
+    Meeting.objects.filter(pk=second.pk).update(
+        kind="thematic", period=datetime.date(2018, 1, 1), planned_at=at(datetime.date(2018, 1, 25))
+    )
+    for user in (cell_people["taker_user"], cell_people["secretary_user"]):
+        services.sign_minutes(meeting=Meeting.objects.get(pk=second.pk), user=user,
+                              password="pw-for-tests-1")  # fmt: skip
+    quarter = compliance.dashboard(tree["district"], year=2018, quarter=1)
+    x = {r.group.code: r for r in quarter["rows"]}["X"]
+    assert (x.met, x.meetings, x.cell_months) == (1, 2, 6)
+    january = compliance.dashboard(tree["district"], year=2018, month=1)
+    assert {r.group.code: r.met for r in january["rows"]}["X"] == 1
