@@ -74,6 +74,21 @@ def period_bounds(year, month=None, quarter=None):
     return start, end, 3, quarter
 
 
+def _cells_in_period(groups, start, end, prefix=""):
+    """The groups' cells that existed some time between `start` and `end`, as a filter of
+    organisations or, with `prefix` "cell__", of their meetings (on the join the
+    aggregates already make, where a subquery made a second one)."""
+    group_ids = [group.pk for group in groups]
+    return (
+        Q(**{f"{prefix}parent__in": group_ids, f"{prefix}kind__in": OrgKind.cell_kinds()})
+        & (Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lt": end}))
+        & (
+            Q(**{f"{prefix}dissolved_on__isnull": True})
+            | Q(**{f"{prefix}dissolved_on__gte": start})
+        )
+    )
+
+
 def dashboard(org, *, year, month=None, quarter=None, drill=None):
     """Per group and in total: monthly meetings held (signed), the quarter's model
     meeting, attendance, HD 12's quality bar, minutes overdue for signature.
@@ -84,11 +99,7 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     """
     start, end, months, q = period_bounds(year, month, quarter)
     groups = rotation_groups(org)
-    existing = (
-        Organisation.objects.filter(parent__in=groups, kind__in=OrgKind.cell_kinds())
-        .filter(Q(founded_on__isnull=True) | Q(founded_on__lt=end))
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start))
-    )
+    existing = Organisation.objects.filter(_cells_in_period(groups, start, end))
     rows = {g.pk: GroupRow(g, months=months) for g in groups}
     for group_id, n in existing.values_list("parent_id").annotate(n=Count("id")).order_by():
         rows[group_id].cell_count = n
@@ -102,8 +113,8 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     end_at = timezone.make_aware(datetime.datetime.combine(end, datetime.time()))
     in_period = Meeting.objects.sittings().filter(
-        cell__in=existing, state=MeetingState.SIGNED, planned_at__gte=start_at,
-        planned_at__lt=end_at,
+        _cells_in_period(groups, start, end, "cell__"), state=MeetingState.SIGNED,
+        planned_at__gte=start_at, planned_at__lt=end_at,
     )  # fmt: skip
     # A cell met in a month when it has signed minutes then: count distinct (cell, month),
     # as a number (a period is at most a quarter of one year).
@@ -151,7 +162,7 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     late = timezone.now() - datetime.timedelta(days=SIGNATURE_GRACE_DAYS)
     overdue = (
         Meeting.objects.filter(
-            cell__in=existing,
+            _cells_in_period(groups, start, end, "cell__"),
             state__in=[MeetingState.HELD, MeetingState.SUBMITTED],
             planned_at__lt=late,
         )
