@@ -8,16 +8,18 @@ demo district with three years of meetings, measures every key page; adds ten mo
 districts (`load_demo --scale 11`), measures again; times the PDFs. Production
 settings (DEBUG off). Each page is requested through Django's full middleware stack
 by a process started for the purpose after the build (as an app server is), after
-warm-up requests; the bare page (a login-required view that
-returns a few bytes) is measured in the same run, so the ratio holds on a noisy
-machine. The organisation tree, rotation grid, compliance dashboard, secretary home,
+warm-up requests. The pages are requested in turn, a round of every page after
+another, with the bare page (a login-required view that returns a few bytes) among
+them: the machine's speed drifts during a run, and the ratio to the bare page holds only
+when both saw the same machine. The organisation tree, rotation grid, compliance dashboard, secretary home,
 signed meeting page and member list serve a part cached until the next write inside the
 organisation (members.revisions): they are measured as served, and again with the cache
 emptied before every request (the first request after a write). Results go to
 var/bench/results.md and var/bench/results.json.
 
-Targets at province scale: p95 <= 100 ms and <= 5x the bare page; query counts equal
-at both scales.
+Targets at province scale: p95 <= 100 ms, computed afresh too; a median <= 5x the bare
+page's (its p95 is reported too: a 2 ms page's slowest requests are the scheduler's);
+query counts equal at both scales.
 """
 
 import json
@@ -88,34 +90,61 @@ urlpatterns = [
 ]
 
 
-def measure(client, method, url, payload=None, content_type=None, cold=False):
-    def once():
-        if cold:
-            cache.clear()
-        if method == "post":
-            response = client.post(url, payload, content_type=content_type)
-        else:
-            response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response
+def request(client, method, url, payload=None, cold=False):
+    if cold:
+        cache.clear()
+    if method == "post":
+        response = client.post(url, payload, content_type="application/json")
+    else:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
 
-    for _run in range(WARMUP):
-        once()
+
+def query_count(client, method, url, payload=None, cold=False):
     with CaptureQueriesContext(connection) as queries:
-        once()
-    query_count = len(queries)
-    seconds = []
-    for _run in range(RUNS):
-        started = time.perf_counter()
-        once()
-        seconds.append(time.perf_counter() - started)
+        request(client, method, url, payload, cold)
+    count = len(queries)
     reset_queries()
-    seconds.sort()
+    return count
+
+
+def summary(seconds, queries):
+    seconds = sorted(seconds)
     return {
         "median_ms": round(statistics.median(seconds) * 1000, 1),
         "p95_ms": round(seconds[int(len(seconds) * 0.95) - 1] * 1000, 1),
-        "queries": query_count,
+        "queries": queries,
     }
+
+
+def timed(client, method, url, payload=None, cold=False):
+    started = time.perf_counter()
+    request(client, method, url, payload, cold)
+    return time.perf_counter() - started
+
+
+def measure_interleaved(pages):
+    """Every page once per round, in turn, RUNS rounds: the bare page and the others see
+    the same machine, however its speed drifts during the run (it did, by half)."""
+    for page in pages:
+        for _run in range(WARMUP):
+            request(*page[1:])
+    queries = {page[0]: query_count(*page[1:]) for page in pages}
+    seconds = {page[0]: [] for page in pages}
+    for _round in range(RUNS):
+        for name, *page in pages:
+            seconds[name].append(timed(*page))
+    return {name: summary(seconds[name], queries[name]) for name in seconds}
+
+
+def measure_afresh_each(client, method, url, payload=None):
+    """The page with the cache emptied before every request."""
+    for _run in range(WARMUP):
+        request(client, method, url, payload, cold=True)
+    queries = query_count(client, method, url, payload, cold=True)
+    seconds = [timed(client, method, url, payload, cold=True) for _run in range(RUNS)]
+    return summary(seconds, queries)
 
 
 def user(username):
@@ -139,7 +168,7 @@ def open_meeting(secretary):
     return meeting_in_progress(secretary=secretary, cell=cell)
 
 
-def pages():
+def key_pages():
     """(name, who, method, url, payload) for each key page."""
     district = Organisation.objects.get(code="VX")
     cell = Organisation.objects.get(code="VX-TT-THANHSON")
@@ -177,25 +206,25 @@ def pages():
 
 
 def run_pages(scale_label):
-    results = {}
     # Keep one connection for the run, as app servers do (persistent connections), and
     # keep the query log across the request boundary so that it can be counted.
     request_started.disconnect(reset_queries)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     with override_settings(ROOT_URLCONF=__name__):
-        for name, who, method, url, payload in pages():
+        pages = []
+        for name, who, method, url, payload in key_pages():
             client = Client()
             client.force_login(who)
-            if payload is not None:
-                payload = json.dumps(payload)
-            results[name] = measure(client, method, url, payload, "application/json")
+            pages.append((name, client, method, url, json.dumps(payload) if payload else None))
+        results = measure_interleaved(pages)
+        for name, *page in pages:
             row = results[name]
             print(f"  {scale_label:<9} {name:<30} median {row['median_ms']:>6} ms  "
                   f"p95 {row['p95_ms']:>6} ms  {row['queries']:>3} queries", flush=True)  # fmt: skip
             if name.startswith(CACHED_PAGES):
                 # The first request after a write inside the subtree computes it afresh.
-                row["cold"] = measure(client, method, url, payload, "application/json", cold=True)
+                row["cold"] = measure_afresh_each(*page)
                 print(f"  {scale_label:<9} {'  computed afresh':<30} median "
                       f"{row['cold']['median_ms']:>6} ms  p95 {row['cold']['p95_ms']:>6} ms  "
                       f"{row['cold']['queries']:>3} queries", flush=True)  # fmt: skip
@@ -282,16 +311,25 @@ def load(scale):
 
 
 def verdicts(results):
+    """What missed the targets: p95 over 100 ms, served or computed afresh, or a median
+    over 5x the bare page's (the median: a 2 ms page's p95 is the scheduler's)."""
     bare = results["bare authenticated page"]
     lines = []
     for name, row in results.items():
         if name == "bare authenticated page":
             continue
-        ratio = row["p95_ms"] / bare["p95_ms"]
-        row["ratio_p95_to_bare"] = round(ratio, 1)
-        row["meets_target"] = row["p95_ms"] <= P95_TARGET_MS and ratio <= RATIO_TARGET
-        if not row["meets_target"]:
-            lines.append(f"{name}: p95 {row['p95_ms']} ms, {ratio:.1f}x the bare page")
+        row["ratio_to_bare"] = round(row["median_ms"] / bare["median_ms"], 1)
+        row["ratio_p95_to_bare"] = round(row["p95_ms"] / bare["p95_ms"], 1)
+        missed = []
+        if row["ratio_to_bare"] > RATIO_TARGET:
+            missed.append(f"median {row['ratio_to_bare']}x the bare page's")
+        if row["p95_ms"] > P95_TARGET_MS:
+            missed.append(f"p95 {row['p95_ms']} ms")
+        if row.get("cold", {}).get("p95_ms", 0) > P95_TARGET_MS:
+            missed.append(f"computed afresh, p95 {row['cold']['p95_ms']} ms")
+        row["meets_target"] = not missed
+        if missed:
+            lines.append(f"{name}: " + ", ".join(missed))
     return lines
 
 
@@ -313,28 +351,29 @@ def report(data):
     lines += [
         "",
         "| page | district median / p95 ms | queries | province median / p95 ms | queries "
-        "| province p95 ÷ bare p95 |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| province median ÷ bare | p95 ÷ bare |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name in district:
         d, p = district[name], province[name]
-        ratio = p.get("ratio_p95_to_bare", 1.0)
+        ratios = f"{p.get('ratio_to_bare', 1.0)} | {p.get('ratio_p95_to_bare', 1.0)}"
         lines.append(f"| {name} | {d['median_ms']} / {d['p95_ms']} | {d['queries']} | "
-                     f"{p['median_ms']} / {p['p95_ms']} | {p['queries']} | {ratio} |")  # fmt: skip
+                     f"{p['median_ms']} / {p['p95_ms']} | {p['queries']} | {ratios} |")  # fmt: skip
         if "cold" in p:
             d, p = d["cold"], p["cold"]
             lines.append(f"| — computed afresh | {d['median_ms']} / {d['p95_ms']} | {d['queries']} "
-                         f"| {p['median_ms']} / {p['p95_ms']} | {p['queries']} | |")  # fmt: skip
+                         f"| {p['median_ms']} / {p['p95_ms']} | {p['queries']} | | |")  # fmt: skip
     lines += ["", "| table (province) | rows | MB with indexes | bytes per row |",
               "|---|---:|---:|---:|"]  # fmt: skip
     for table, row in data["province"]["tables"].items():
         lines.append(f"| {table} | {row['rows']:,} | {row['mb']} | {row['bytes_per_row']} |")
     lines += ["", "| document | median |", "|---|---:|"]
     lines += [f"| {name} | {value} |" for name, value in data["pdf"].items()]
-    lines += ["", "Targets (province scale): p95 <= 100 ms, <= 5x the bare page, "
-              "query counts equal at both scales. Pages marked 'computed afresh' are the first "
-              "request after a write inside the organisation; the others are served from the "
-              "summary cached until then."]  # fmt: skip
+    lines += ["", "Targets (province scale): p95 <= 100 ms (computed afresh too), median <= 5x "
+              "the bare page's, query counts equal at both scales. The pages are requested in "
+              "turn, one round after another, so that all of them see the same machine. Pages "
+              "marked 'computed afresh' are the first request after a write inside the "
+              "organisation; the others are served from the summary cached until then."]  # fmt: skip
     lines += [f"- MISSED {line}" for line in data["missed"]] or ["- all met"]
     return "\n".join(lines) + "\n"
 
