@@ -10,6 +10,7 @@ from django.utils import timezone
 from meetings.enums import MeetingState
 from meetings.models import Meeting, RotationSlot
 from meetings.rotation_services import rotation_groups
+from members import revisions
 from members.enums import OrgKind
 from members.models import Organisation
 
@@ -95,10 +96,36 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
 
     Counts are aggregated per group in the database from the totals each signed meeting
     stores, so the work is one row per group whatever the number of cells and meetings.
-    Cells and their meetings are listed only for `drill` (a group id, or "all").
+    Cells and their meetings are listed only for `drill` (a group id, or "all"). Above
+    ROLLUP_ABOVE groups, the rows are summed per committee directly below `org`.
     """
     start, end, months, q = period_bounds(year, month, quarter)
     groups = rotation_groups(org)
+    children = sorted(
+        Organisation.objects.filter(parent=org).exclude(kind__in=OrgKind.cell_kinds()),
+        key=lambda child: child.path,
+    )  # read whether or not they are needed: the same queries at every size
+    period = Period(year, start, end, months, q)
+    if len(groups) > ROLLUP_ABOVE and drill is None:
+        ordered = _rolled_up(groups, children, period)
+    else:
+        ordered = _group_rows(groups, period, drill)
+    return {"rows": ordered, "total": _total(ordered), "start": start, "end": end, "quarter": q}
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    start: datetime.date
+    end: datetime.date  # the day after
+    months: int
+    quarter: int
+
+
+def _group_rows(groups, period, drill=None):
+    """A row per group, in the order of `groups`, with its cells' rows for `drill`."""
+    year, start, end, months, q = (period.year, period.start, period.end, period.months,
+                                   period.quarter)  # fmt: skip
     existing = Organisation.objects.filter(_cells_in_period(groups, start, end))
     rows = {g.pk: GroupRow(g, months=months) for g in groups}
     for group_id, n in existing.values_list("parent_id").annotate(n=Count("id")).order_by():
@@ -184,19 +211,24 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
         row = rows[slot.group_id]
         row.model_slot = slot
         row.model_held = slot.is_held if row.cell_count else None
-    ordered = [rows[g.pk] for g in groups]
-    with_cells = [r for r in ordered if r.cell_count]
+    return [rows[g.pk] for g in groups]
+
+
+def _total(rows):
+    """The dashboard's totals, from its rows (a summed row counts its groups)."""
     total = {
-        "cells": sum(r.cell_count for r in ordered),
-        "met": sum(r.met for r in ordered),
-        "cell_months": sum(r.cell_months for r in ordered),
-        "groups": len(with_cells),
-        "models_held": sum(1 for r in with_cells if r.model_held),
-        "required": sum(r.required for r in ordered),
-        "present": sum(r.present for r in ordered),
-        "meetings": sum(r.meetings for r in ordered),
-        "quality": sum(r.quality for r in ordered),
-        "overdue": sum(r.overdue for r in ordered),
+        "cells": sum(r.cell_count for r in rows),
+        "met": sum(r.met for r in rows),
+        "cell_months": sum(r.cell_months for r in rows),
+        "groups": sum(r.groups if r.rollup else bool(r.cell_count) for r in rows),
+        "models_held": sum(
+            r.models_held if r.rollup else bool(r.cell_count and r.model_held) for r in rows
+        ),
+        "required": sum(r.required for r in rows),
+        "present": sum(r.present for r in rows),
+        "meetings": sum(r.meetings for r in rows),
+        "quality": sum(r.quality for r in rows),
+        "overdue": sum(r.overdue for r in rows),
     }
     total["met_percent"] = (
         round(100 * total["met"] / total["cell_months"], 1) if total["cell_months"] else None
@@ -207,29 +239,50 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     total["attendance_percent"] = (
         round(100 * total["present"] / total["required"], 1) if total["required"] else None
     )
-    children = list(
-        Organisation.objects.filter(parent=org).exclude(kind__in=OrgKind.cell_kinds())
-    )  # read whether or not they are needed: the same queries at every size
-    if len(ordered) > ROLLUP_ABOVE and drill is None:
-        ordered = _rolled_up(ordered, children)
-    return {"rows": ordered, "total": total, "start": start, "end": end, "quarter": q}
+    return total
 
 
-def _rolled_up(rows, children):
-    """The group rows summed per committee directly below the dashboard's organisation."""
-    children.sort(key=lambda child: child.path)
-    summed = {child.pk: GroupRow(child, months=rows[0].months, rollup=True) for child in children}
-    kept = []
+def _rolled_up(groups, children, period):
+    """The group rows summed per committee directly below the dashboard's organisation,
+    and the rows of the groups directly under it (its own cells).
+
+    Each committee's sums are kept for its revision (members.revisions): after a write
+    in one district, a province's dashboard works out that district's again, not all.
+    The sums of the committees not kept are worked out together, in the queries of one
+    dashboard.
+    """
+
+    def below(child):
+        return [g for g in groups if g.path.startswith(child.path)]
+
+    direct = [g for g in groups if not any(g.path.startswith(c.path) for c in children)]
+    direct_rows = None
+
+    def branch_sums(missing):
+        nonlocal direct_rows
+        # The groups directly under the organisation are worked out in the same queries.
+        rows = _group_rows(direct + [g for child in missing for g in below(child)], period)
+        by_group = {row.group.pk: row for row in rows}
+        direct_rows = [by_group[g.pk] for g in direct]
+        return {child.pk: _summed(child, [by_group[g.pk] for g in below(child)], period)
+                for child in missing}  # fmt: skip
+
+    day = timezone.localdate()  # minutes count as overdue from a date
+    sums = revisions.cached_summaries(
+        "compliance-branch", children, [period.year, period.start, period.end, day], branch_sums
+    )
+    if direct_rows is None:  # every branch was kept
+        direct_rows = _group_rows(direct, period)
+    return direct_rows + [sums[child.pk] for child in children]
+
+
+def _summed(child, rows, period):
+    total = GroupRow(child, months=period.months, rollup=True)
     for row in rows:
-        child = next((c for c in children if row.group.path.startswith(c.path)), None)
-        if child is None:  # cells directly under `org`: their own row
-            kept.append(row)
-            continue
-        total = summed[child.pk]
         for name in ("cell_count", "met", "required", "present", "meetings", "quality",
                      "overdue"):  # fmt: skip
             setattr(total, name, getattr(total, name) + getattr(row, name))
         if row.cell_count:
             total.groups += 1
             total.models_held += bool(row.model_held)
-    return kept + [summed[child.pk] for child in children]
+    return total

@@ -74,13 +74,38 @@ def cached_summary(name, org, parts, compute):
     """
     if _uncommitted_touch():
         return compute()
-    key = ":".join(["summary", name, str(org.pk), str(org.revision), get_language() or "",
-                    *(str(part) for part in parts)])  # fmt: skip
+    key = _key(name, org, parts)
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def cached_summaries(name, orgs, parts, compute):
+    """{org pk: value} for each of `orgs`, cached for its own revision as `cached_summary`
+    caches one. Those not cached are computed together: `compute(missing)` returns
+    {org pk: value} for the organisations in `missing`.
+
+    For a summary made of its branches' (a province's dashboard of its districts'): a
+    write in one district leaves the others' as they were.
+    """
+    if _uncommitted_touch():
+        return compute(list(orgs))
+    keys = {org.pk: _key(name, org, parts) for org in orgs}
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [org for org in orgs if org.pk not in values]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, CACHE_SECONDS)
+        values.update(computed)
+    return values
+
+
+def _key(name, org, parts):
+    return ":".join(["summary", name, str(org.pk), str(org.revision), get_language() or "",
+                     *(str(part) for part in parts)])  # fmt: skip
 
 
 def _member_saved(sender, instance, **kwargs):

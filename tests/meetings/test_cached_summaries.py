@@ -86,6 +86,30 @@ def test_compliance_follows_signing(client, tree, staff, cell_people):
     assert "(1/9)" in client.get(url, period).content.decode()
 
 
+def test_a_rolled_up_dashboard_works_out_again_only_the_branch_written_in(
+    client, tree, staff, cell_people, monkeypatch
+):
+    from meetings import compliance
+
+    monkeypatch.setattr(compliance, "ROLLUP_ABOVE", 1)  # the district's X and Y, summed
+    asked = []
+    group_rows = compliance._group_rows
+    monkeypatch.setattr(compliance, "_group_rows",
+                        lambda groups, *args: asked.append(groups) or group_rows(groups, *args))  # fmt: skip
+    url = reverse("meetings:compliance", args=[tree["district"].pk])
+    period = {"year": 2018, "quarter": 1}
+    assert "(0/9)" in client.get(url, period).content.decode()
+    assert [g.code for g in asked[-1]] == ["X", "Y"]
+    signed_meeting(cell_people, datetime.date(2018, 3, 5))  # in cell A, under X
+    page = client.get(url, period).content.decode()
+    assert "(1/9)" in page  # the district's total
+    assert [g.code for g in asked[-1]] == ["X"]  # Y's sums were kept
+    district = Organisation.objects.get(pk=tree["district"].pk)
+    rows = compliance.dashboard(district, year=2018, quarter=1)["rows"]
+    assert [(r.group.code, r.rollup, r.met, r.cell_count) for r in rows] == [
+        ("X", True, 1, 2), ("Y", True, 0, 1)]  # fmt: skip
+
+
 def test_the_rotation_grid_follows_planning(client, tree, staff):
     url = reverse("meetings:rotation", args=[tree["district"].pk])
     assert "Chưa có lịch cho năm này." in client.get(url, {"year": 2031}).content.decode()
