@@ -10,16 +10,17 @@ settings (DEBUG off). Each page is requested through Django's full middleware st
 by a process started for the purpose after the build (as an app server is), after
 warm-up requests. The pages are requested in turn, a round of every page after
 another, with the bare page (a login-required view that returns a few bytes) among
-them: the machine's speed drifts during a run, and the ratio to the bare page holds only
-when both saw the same machine. The organisation tree, rotation grid, compliance dashboard, secretary home,
-signed meeting page and member list serve a part cached until the next write inside the
-organisation (members.revisions): they are measured as served, and again with the cache
-emptied before every request (the first request after a write). Results go to
-var/bench/results.md and var/bench/results.json.
+them: the machine's speed drifts during a run, and the ratio to the bare page holds
+only when both saw the same machine. The organisation tree, rotation grid, compliance
+dashboard, secretary home, signed meeting page and member list serve a part cached until
+the next write inside the organisation (members.revisions): they are measured as served,
+again with a write committed in one cell before every request (the first request after a
+write), and again with the cache emptied before every request (after a restart). Results
+go to var/bench/results.md and var/bench/results.json.
 
-Targets at province scale: p95 <= 100 ms, computed afresh too; a median <= 5x the bare
-page's (its p95 is reported too: a 2 ms page's slowest requests are the scheduler's);
-query counts equal at both scales.
+Targets at province scale: p95 <= 100 ms, after a write and computed afresh too; a
+median <= 5x the bare page's (its p95 is reported too: a 2 ms page's slowest requests
+are the scheduler's); query counts equal at both scales.
 """
 
 import json
@@ -54,6 +55,7 @@ from django.views.generic import TemplateView  # noqa: E402
 
 from meetings.demo import meeting_in_progress  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
+from members import revisions  # noqa: E402
 from members.enums import RoleKind  # noqa: E402
 from members.models import Organisation, Role  # noqa: E402
 
@@ -147,6 +149,27 @@ def measure_afresh_each(client, method, url, payload=None):
     return summary(seconds, queries)
 
 
+def measure_after_writes(client, method, url, payload=None):
+    """The page with a write committed in one of its cells before every request.
+
+    The cell is Thanh Sơn, the secretary's: its unit, commune, district and province are
+    raised as by any write (members.revisions). A summary made of its branches' works
+    out again only the branch written in.
+    """
+    cell = Organisation.objects.get(code="VX-TT-THANHSON")
+
+    def after_a_write():
+        revisions.touch(cell.pk)  # outside a transaction: raised at once
+        return timed(client, method, url, payload)
+
+    for _run in range(WARMUP):
+        after_a_write()
+    revisions.touch(cell.pk)
+    queries = query_count(client, method, url, payload)
+    seconds = [after_a_write() for _run in range(RUNS)]
+    return summary(seconds, queries)
+
+
 def user(username):
     return get_user_model().objects.get(username=username)
 
@@ -223,11 +246,14 @@ def run_pages(scale_label):
             print(f"  {scale_label:<9} {name:<30} median {row['median_ms']:>6} ms  "
                   f"p95 {row['p95_ms']:>6} ms  {row['queries']:>3} queries", flush=True)  # fmt: skip
             if name.startswith(CACHED_PAGES):
-                # The first request after a write inside the subtree computes it afresh.
+                # The first request after a write inside the subtree works it out again.
+                row["after_write"] = measure_after_writes(*page)
                 row["cold"] = measure_afresh_each(*page)
-                print(f"  {scale_label:<9} {'  computed afresh':<30} median "
-                      f"{row['cold']['median_ms']:>6} ms  p95 {row['cold']['p95_ms']:>6} ms  "
-                      f"{row['cold']['queries']:>3} queries", flush=True)  # fmt: skip
+                for key, label in (("after_write", "  after a write in a cell"),
+                                   ("cold", "  computed afresh")):  # fmt: skip
+                    print(f"  {scale_label:<9} {label:<30} median {row[key]['median_ms']:>6} ms"
+                          f"  p95 {row[key]['p95_ms']:>6} ms  {row[key]['queries']:>3} queries",
+                          flush=True)  # fmt: skip
     return results
 
 
@@ -325,8 +351,9 @@ def verdicts(results):
             missed.append(f"median {row['ratio_to_bare']}x the bare page's")
         if row["p95_ms"] > P95_TARGET_MS:
             missed.append(f"p95 {row['p95_ms']} ms")
-        if row.get("cold", {}).get("p95_ms", 0) > P95_TARGET_MS:
-            missed.append(f"computed afresh, p95 {row['cold']['p95_ms']} ms")
+        for key, label in (("after_write", "after a write"), ("cold", "computed afresh")):
+            if row.get(key, {}).get("p95_ms", 0) > P95_TARGET_MS:
+                missed.append(f"{label}, p95 {row[key]['p95_ms']} ms")
         row["meets_target"] = not missed
         if missed:
             lines.append(f"{name}: " + ", ".join(missed))
@@ -359,21 +386,25 @@ def report(data):
         ratios = f"{p.get('ratio_to_bare', 1.0)} | {p.get('ratio_p95_to_bare', 1.0)}"
         lines.append(f"| {name} | {d['median_ms']} / {d['p95_ms']} | {d['queries']} | "
                      f"{p['median_ms']} / {p['p95_ms']} | {p['queries']} | {ratios} |")  # fmt: skip
-        if "cold" in p:
-            d, p = d["cold"], p["cold"]
-            lines.append(f"| — computed afresh | {d['median_ms']} / {d['p95_ms']} | {d['queries']} "
-                         f"| {p['median_ms']} / {p['p95_ms']} | {p['queries']} | | |")  # fmt: skip
+        for key, label in (("after_write", "after a write in a cell"),
+                           ("cold", "computed afresh")):  # fmt: skip
+            if key in p:
+                d_, p_ = district[name][key], p[key]
+                lines.append(f"| — {label} | {d_['median_ms']} / {d_['p95_ms']} | "
+                             f"{d_['queries']} | {p_['median_ms']} / {p_['p95_ms']} | "
+                             f"{p_['queries']} | | |")  # fmt: skip
     lines += ["", "| table (province) | rows | MB with indexes | bytes per row |",
               "|---|---:|---:|---:|"]  # fmt: skip
     for table, row in data["province"]["tables"].items():
         lines.append(f"| {table} | {row['rows']:,} | {row['mb']} | {row['bytes_per_row']} |")
     lines += ["", "| document | median |", "|---|---:|"]
     lines += [f"| {name} | {value} |" for name, value in data["pdf"].items()]
-    lines += ["", "Targets (province scale): p95 <= 100 ms (computed afresh too), median <= 5x "
-              "the bare page's, query counts equal at both scales. The pages are requested in "
-              "turn, one round after another, so that all of them see the same machine. Pages "
-              "marked 'computed afresh' are the first request after a write inside the "
-              "organisation; the others are served from the summary cached until then."]  # fmt: skip
+    lines += ["", "Targets (province scale): p95 <= 100 ms (after a write and computed afresh "
+              "too), median <= 5x the bare page's, query counts equal at both scales. The pages "
+              "are requested in turn, one round after another, so that all of them see the same "
+              "machine. Six pages keep a summary until the next write under their organisation: "
+              "'after a write in a cell' is the first request after a write in Thanh Sơn; "
+              "'computed afresh' the first with the cache emptied, as after a restart."]  # fmt: skip
     lines += [f"- MISSED {line}" for line in data["missed"]] or ["- all met"]
     return "\n".join(lines) + "\n"
 
