@@ -587,13 +587,12 @@ class RotationSlot(models.Model):
     def __str__(self):
         return f"{self.group} Q{self.quarter}/{self.year}: {self.host or '—'}"
 
+    # The model meeting took place once its meeting is held, whatever became of the minutes.
+    HELD_STATES = (MeetingState.HELD, MeetingState.SUBMITTED, MeetingState.SIGNED)
+
     @property
     def is_held(self):
-        return self.meeting_id is not None and self.meeting.state in (
-            MeetingState.HELD,
-            MeetingState.SUBMITTED,
-            MeetingState.SIGNED,
-        )
+        return self.meeting_id is not None and self.meeting.state in self.HELD_STATES
 
     @property
     def ends_on(self):

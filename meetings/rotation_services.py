@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from meetings.models import RotationSlot
 from meetings.rotation import Slot, plan, quarter_index, violations, year_quarter
 from members.enums import OrgKind
-from members.models import Organisation
+from members.models import Organisation, tree_order
 from members.revisions import touch
 from members.services import record_audit
 
@@ -21,10 +21,11 @@ class RotationError(Exception):
 def rotation_groups(org):
     """The groups under `org`: itself if cells sit directly under it, and every committee
     below it (a committee with no cells yet still has its row)."""
-    committees = list(
-        Organisation.objects.subtree_of(org)
-        .exclude(kind__in=[*OrgKind.cell_kinds(), OrgKind.PARTY_GROUP])
-        .order_by("path")
+    committees = sorted(
+        Organisation.objects.subtree_of(org).exclude(
+            kind__in=[*OrgKind.cell_kinds(), OrgKind.PARTY_GROUP]
+        ),
+        key=tree_order,
     )
     has_cells = Organisation.objects.filter(parent=org).cells().exists()
     return [c for c in committees if c.pk != org.pk or has_cells]

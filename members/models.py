@@ -32,6 +32,12 @@ def _choice_check(field, choices, name):
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
+def tree_order(org):
+    """Sort key for organisations in the tree's order, siblings in the order they were
+    created: the ids of the path as numbers (as text, "/8/10/" sorts before "/8/9/")."""
+    return [int(pk) for pk in org.path.strip("/").split("/")]
+
+
 class OrganisationQuerySet(models.QuerySet):
     def cells(self):
         return self.filter(kind__in=OrgKind.cell_kinds())

@@ -162,3 +162,10 @@ def test_the_tree_shows_each_units_counts_in_the_readers_language(client, tree, 
     page = client.get(reverse("members:organisation_tree")).content.decode()
     assert ">2 cells</span>" in page and ">1 cell</span>" not in page
     assert "(1 subordinate unit)" in page and "official 3 · probationary 0 · exempted 0" in page
+
+
+def test_tree_order_reads_the_path_as_numbers():
+    from members.models import tree_order
+
+    orgs = [Organisation(path=path) for path in ("/8/10/", "/8/9/", "/8/", "/8/9/11/")]
+    assert [o.path for o in sorted(orgs, key=tree_order)] == ["/8/", "/8/9/", "/8/9/11/", "/8/10/"]
