@@ -1,13 +1,14 @@
 """Reads that encode who may see what. Every view fetches through one of these."""
 
 from collections import defaultdict
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 from django.db import connection
 from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 
+from members import revisions
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole, RoleKind
 from members.models import AuditEvent, Member, Membership, Organisation, Position, Role
 from members.text import natural_key
@@ -132,8 +133,9 @@ def subtree_with_counts(root, depth=None, cells_to=None):
     Each returned organisation carries `cell_count` (active cells at or below it),
     `status_counts` ({status: members whose current cell is at or below it}),
     `member_count` (members on the roll), `tree_children` (those returned) and
-    `child_count` (all its direct children, returned or not). Five queries, whatever
-    the size of the tree; the rows read grow with the cells, not with the members.
+    `child_count` (all its direct children, returned or not). Five queries at most,
+    whatever the size of the tree; the rows read grow with the cells, not with the
+    members, and only in the branches written in since they were last counted.
     """
     orgs = Organisation.objects.subtree_of(root)
     if depth is not None:
@@ -162,25 +164,25 @@ def subtree_with_counts(root, depth=None, cells_to=None):
                 by_id[parent_id].child_count = n
 
     # Each cell and its members are counted once, at the deepest returned organisation
-    # at or above the cell, then the sums are carried up the returned tree.
-    deepest = {}  # cell id: that organisation
-    cells = Organisation.objects.subtree_of(root).cells()
-    for pk, path, dissolved_on in fetch_rows(cells.values_list("pk", "path", "dissolved_on")):
-        ids = path.split("/")  # "/1/2/3/": ["", "1", "2", "3", ""]
-        for position in range(len(ids) - 2, 0, -1):
-            org = by_id.get(int(ids[position]))
-            if org is not None:
-                deepest[pk] = org
-                org.cell_count += dissolved_on is None
-                break
-    members = Member.objects.all()
-    if root.parent_id is not None:  # under the top of the tree: only this subtree
-        members = members.filter(cell__path__startswith=root.path)
-    rows = members.values_list("cell_id", "status").annotate(n=Count("*")).order_by()
-    for cell_id, status, n in fetch_rows(rows):
-        org = deepest.get(cell_id)
-        if org is not None:
-            org.status_counts[status] += n
+    # at or above the cell, then the sums are carried up the returned tree. The counts
+    # are kept per branch (each unit directly below `root`) for the branch's revision:
+    # after a write in one district, a province's tree counts that district again.
+    branches = [org for org in orgs if org.parent_id == root.pk]
+    if root.is_cell or depth == 0 or cells_to == 0:  # counts that land on `root` itself
+        branches = [root]
+    limits = [root.depth + depth if depth is not None else "",
+              root.depth + cells_to if cells_to is not None else ""]  # fmt: skip
+    counted = revisions.cached_summaries(
+        "tree-branch", branches, limits, partial(_own_counts, root, by_id, branches)
+    )
+    for own in counted.values():
+        for pk, (cell_count, status_counts) in own.items():
+            org = by_id.get(pk)
+            if org is None:  # a unit no longer there
+                continue
+            org.cell_count += cell_count
+            for status, n in status_counts.items():
+                org.status_counts[status] += n
     for org in reversed(orgs):  # in path order reversed, every child before its parent
         parent = by_id.get(org.parent_id) if org.pk != root.pk else None
         if parent is not None:
@@ -197,6 +199,46 @@ def subtree_with_counts(root, depth=None, cells_to=None):
         org.exempted_count = org.status_counts[MemberStatus.EXEMPTED]
         org.hidden_count = org.child_count - len(org.tree_children)
     return by_id[root.pk], orgs
+
+
+def _own_counts(root, by_id, branches, missing):
+    """{branch pk: {org pk: (active cells, {status: members})}} for the `missing` branches:
+    each cell and its members at the deepest organisation of `by_id` at or above it."""
+    cells = Organisation.objects.cells()
+    members = Member.objects.all()
+    if len(missing) < len(branches):
+        prefixes = [branch.path for branch in missing]
+    else:  # every branch: the subtree (the whole database under the top of the tree)
+        prefixes = [root.path] if root.parent_id is not None else []
+    if prefixes:
+        cells = cells.filter(_path_filter(prefixes, "path"))
+        members = members.filter(_path_filter(prefixes, "cell__path"))
+    own = {}  # org pk: [active cells, {status: members}]
+    deepest = {}  # cell pk: the org pk its counts go to
+    for pk, path, dissolved_on in fetch_rows(cells.values_list("pk", "path", "dissolved_on")):
+        ids = path.split("/")  # "/1/2/3/": ["", "1", "2", "3", ""]
+        for position in range(len(ids) - 2, 0, -1):
+            org_pk = int(ids[position])
+            if org_pk in by_id:
+                deepest[pk] = org_pk
+                own.setdefault(org_pk, [0, defaultdict(int)])[0] += dissolved_on is None
+                break
+    rows = members.values_list("cell_id", "status").annotate(n=Count("*")).order_by()
+    for cell_id, status, n in fetch_rows(rows):
+        org_pk = deepest.get(cell_id)
+        if org_pk is not None:
+            own.setdefault(org_pk, [0, defaultdict(int)])[1][status] += n
+    result = {branch.pk: {} for branch in missing}
+    for org_pk, (cell_count, status_counts) in own.items():
+        branch = root.pk if org_pk == root.pk else _branch_of(root, by_id[org_pk])
+        if branch in result:
+            result[branch][org_pk] = (cell_count, dict(status_counts))
+    return result
+
+
+def _branch_of(root, org):
+    """The pk of the unit directly below `root` that `org` is at or below."""
+    return int(org.path.split("/")[root.depth + 2])
 
 
 def fetch_rows(values_list):

@@ -86,6 +86,22 @@ def test_compliance_follows_signing(client, tree, staff, cell_people):
     assert "(1/9)" in client.get(url, period).content.decode()
 
 
+def test_the_tree_counts_again_only_the_branch_written_in(client, tree, staff, monkeypatch):
+    from members import selectors
+
+    counted = []
+    own_counts = selectors._own_counts
+    monkeypatch.setattr(selectors, "_own_counts", lambda root, by_id, branches, missing: (
+        counted.append([b.code for b in missing]) or own_counts(root, by_id, branches, missing)))  # fmt: skip
+    assert ">5 đảng viên</span>" in _tree(client)  # the district: 2 + 1 in X, 2 in Y
+    assert counted[-1] == ["X", "Y"]
+    MemberFactory(cell=tree["a"], full_name="Vàng Thị Dợ")
+    page = _tree(client)
+    assert ">6 đảng viên</span>" in page and ">4 đảng viên</span>" in page  # district, X
+    assert counted[-1] == ["X"]  # Y's counts were kept
+    assert len(counted) == 2
+
+
 def test_a_rolled_up_dashboard_works_out_again_only_the_branch_written_in(
     client, tree, staff, cell_people, monkeypatch
 ):
