@@ -66,6 +66,17 @@ class GroupRow:
         return round(100 * self.present / self.required, 1) if self.required else None
 
 
+@dataclass(frozen=True)
+class Period:
+    """A dashboard's month or quarter."""
+
+    year: int
+    start: datetime.date
+    end: datetime.date  # the day after
+    months: int
+    quarter: int
+
+
 def period_bounds(year, month=None, quarter=None):
     if month:
         start = datetime.date(year, month, 1)
@@ -112,15 +123,6 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     else:
         ordered = _group_rows(groups, period, drill)
     return {"rows": ordered, "total": _total(ordered), "start": start, "end": end, "quarter": q}
-
-
-@dataclass(frozen=True)
-class Period:
-    year: int
-    start: datetime.date
-    end: datetime.date  # the day after
-    months: int
-    quarter: int
 
 
 def _group_rows(groups, period, drill=None):
