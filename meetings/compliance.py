@@ -12,7 +12,7 @@ from meetings.models import Meeting, RotationSlot
 from meetings.rotation_services import rotation_groups
 from members import revisions
 from members.enums import OrgKind
-from members.models import Organisation, tree_order
+from members.models import Organisation, branch_below, tree_order
 
 SIGNATURE_GRACE_DAYS = 7
 # Above this many groups (a province has hundreds) the table sums them per committee
@@ -256,8 +256,7 @@ def _rolled_up(org, groups, children, period):
     below = {child.pk: [] for child in children}
     direct = []
     for group in groups:
-        ids = group.path.split("/")  # "/1/2/3/": the child of a depth-0 organisation is ids[2]
-        branch = int(ids[org.depth + 2]) if len(ids) > org.depth + 3 else None
+        branch = branch_below(org, group)
         if branch in below:
             below[branch].append(group)
         else:  # the organisation itself, for its own cells

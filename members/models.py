@@ -38,6 +38,13 @@ def tree_order(org):
     return [int(pk) for pk in org.path.strip("/").split("/")]
 
 
+def branch_below(root, org):
+    """The pk of the unit directly below `root` that `org` is at or below (None for `root`
+    itself): the id after `root`'s in the path, "/1/2/3/" giving 2 under the top unit 1."""
+    ids = org.path.split("/")
+    return int(ids[root.depth + 2]) if len(ids) > root.depth + 3 else None
+
+
 class OrganisationQuerySet(models.QuerySet):
     def cells(self):
         return self.filter(kind__in=OrgKind.cell_kinds())

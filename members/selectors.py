@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from members import revisions
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole, RoleKind
-from members.models import AuditEvent, Member, Membership, Organisation, Position, Role
+from members.models import (
+    AuditEvent,
+    Member,
+    Membership,
+    Organisation,
+    Position,
+    Role,
+    branch_below,
+)
 from members.text import natural_key
 
 _ROLES_CACHE = "_cellmeet_roles"
@@ -177,18 +185,12 @@ def subtree_with_counts(root, depth=None, cells_to=None):
     )
     for own in counted.values():
         for pk, (cell_count, status_counts) in own.items():
-            org = by_id.get(pk)
-            if org is None:  # a unit no longer there
-                continue
-            org.cell_count += cell_count
-            for status, n in status_counts.items():
-                org.status_counts[status] += n
+            if pk in by_id:  # not a unit no longer there
+                _add_counts(by_id[pk], cell_count, status_counts)
     for org in reversed(orgs):  # in path order reversed, every child before its parent
         parent = by_id.get(org.parent_id) if org.pk != root.pk else None
         if parent is not None:
-            parent.cell_count += org.cell_count
-            for status, n in org.status_counts.items():
-                parent.status_counts[status] += n
+            _add_counts(parent, org.cell_count, org.status_counts)
     on_roll = MemberStatus.on_roll()
     for org in orgs:
         # Committees before cells, each group in name order.
@@ -199,6 +201,12 @@ def subtree_with_counts(root, depth=None, cells_to=None):
         org.exempted_count = org.status_counts[MemberStatus.EXEMPTED]
         org.hidden_count = org.child_count - len(org.tree_children)
     return by_id[root.pk], orgs
+
+
+def _add_counts(org, cell_count, status_counts):
+    org.cell_count += cell_count
+    for status, n in status_counts.items():
+        org.status_counts[status] += n
 
 
 def _own_counts(root, by_id, branches, missing):
@@ -230,15 +238,10 @@ def _own_counts(root, by_id, branches, missing):
             own.setdefault(org_pk, [0, defaultdict(int)])[1][status] += n
     result = {branch.pk: {} for branch in missing}
     for org_pk, (cell_count, status_counts) in own.items():
-        branch = root.pk if org_pk == root.pk else _branch_of(root, by_id[org_pk])
+        branch = branch_below(root, by_id[org_pk]) or root.pk
         if branch in result:
             result[branch][org_pk] = (cell_count, dict(status_counts))
     return result
-
-
-def _branch_of(root, org):
-    """The pk of the unit directly below `root` that `org` is at or below."""
-    return int(org.path.split("/")[root.depth + 2])
 
 
 def fetch_rows(values_list):

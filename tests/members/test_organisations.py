@@ -169,3 +169,14 @@ def test_tree_order_reads_the_path_as_numbers():
 
     orgs = [Organisation(path=path) for path in ("/8/10/", "/8/9/", "/8/", "/8/9/11/")]
     assert [o.path for o in sorted(orgs, key=tree_order)] == ["/8/", "/8/9/", "/8/9/11/", "/8/10/"]
+
+
+def test_branch_below_names_the_unit_under_the_root():
+    from members.models import branch_below
+
+    province = Organisation(path="/1/", depth=0)
+    district = Organisation(path="/1/2/", depth=1)
+    assert branch_below(province, Organisation(path="/1/2/30/400/")) == 2
+    assert branch_below(province, district) == 2
+    assert branch_below(district, Organisation(path="/1/2/30/400/")) == 30
+    assert branch_below(province, province) is None
