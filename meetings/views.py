@@ -163,7 +163,6 @@ class MeetingListView(OrganisationMixin, TemplateView):
             "previous_month": previous_month,
             "next_month": next_month,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "meetings": page.object_list,
             "query_string": query.urlencode(),
         }
