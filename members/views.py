@@ -1,3 +1,4 @@
+import hashlib
 from functools import partial
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from members.forms import (
 from members.imports import HEADERS, export_csv, export_xlsx, import_members
 from members.models import Organisation, Position
 from members.templatetags.org_tree import organisation_tree
+from members.text import fold
 
 MEMBERS_PER_PAGE = 50
 MATCH_LIMIT = 1000
@@ -235,13 +237,15 @@ class OrganisationDissolveView(OrganisationMixin, FormView):
 class MemberListView(OrganisationMixin, TemplateView):
     template_name = "members/member_list.html"
 
+    def scoped_members(self):
+        """The members of the organisation, as far as the user may read them."""
+        return selectors.members_for_user(self.request.user).filter(
+            cell__path__startswith=self.get_organisation().path
+        )
+
     def filtered_members(self):
         org = self.get_organisation()
-        members = (
-            selectors.members_for_user(self.request.user)
-            .filter(cell__path__startswith=org.path)
-            .select_related("cell__parent")
-        )
+        members = self.scoped_members().select_related("cell__parent")
         cells = None
         if not org.is_cell:
             cells = (
@@ -275,7 +279,7 @@ class MemberListView(OrganisationMixin, TemplateView):
         form, members = self.filtered_members()
         number = self.request.GET.get("page")
         if _by_name(form):
-            page, more_than = self.searched_page(members, number)
+            page, more_than = self.searched_page(form, members, number)
         else:
             matches = self.count(form, members)
             rows = members.values_list(*LIST_COLUMNS, named=True)
@@ -289,24 +293,35 @@ class MemberListView(OrganisationMixin, TemplateView):
             "filtered": any(query.get(name) for name in ("status", "cell", "cell_type")),
             "page": page,
             "more_than": more_than,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "members": page.object_list,
             "query_string": query.urlencode(),
         }
 
-    def searched_page(self, members, number):
+    def searched_page(self, form, members, number):
         """A page of the matches of a search by name, and whether there are more than
         MATCH_LIMIT.
 
-        One query reads the first MATCH_LIMIT + 1 matches in name order: their number is
-        the count (counting every "thị" of a province reads 23,000 rows; past a thousand
-        matches, the person searching narrows the search rather than pages on), and the
-        page is a slice of them.
+        The matches are the keys of the first MATCH_LIMIT + 1 members in name order: their
+        number is the count (counting every "thị" of a province reads 23,000 rows; past a
+        thousand matches, the person searching narrows the search rather than pages on).
+        They are kept until the next write in the organisation, as the list's count is:
+        the next page, or the list again after opening a member, reads only its own rows.
         """
-        rows = list(members.values_list(*LIST_COLUMNS, named=True)[: MATCH_LIMIT + 1])
-        more_than = len(rows) > MATCH_LIMIT
+        matches = revisions.cached_summary(
+            "member-search",
+            self.get_organisation(),
+            [MATCH_LIMIT, *_search_key(form)],
+            lambda: list(members.values_list("pk", flat=True)[: MATCH_LIMIT + 1]),
+        )
+        more_than = len(matches) > MATCH_LIMIT
         page = counted_page(
-            rows[:MATCH_LIMIT], number, MEMBERS_PER_PAGE, min(len(rows), MATCH_LIMIT)
+            matches[:MATCH_LIMIT], number, MEMBERS_PER_PAGE, min(len(matches), MATCH_LIMIT)
+        )
+        # Read through the scoped list: a key only ever selects within what the user may read.
+        page.object_list = (
+            self.scoped_members()
+            .filter(pk__in=page.object_list)
+            .values_list(*LIST_COLUMNS, named=True)
         )
         return page, more_than
 
@@ -319,16 +334,27 @@ class MemberListView(OrganisationMixin, TemplateView):
         """
         if form.is_bound and not form.is_valid():
             return 0  # the list is empty: filtered_members says why
-        data = form.cleaned_data if form.is_bound else {}
-        cell = data.get("cell")
-        filters = [data.get("status") or "", cell.pk if cell else "", data.get("cell_type") or ""]
         return revisions.cached_summary(
-            "member-count", self.get_organisation(), filters, members.count
+            "member-count", self.get_organisation(), _search_key(form)[1:], members.count
         )
 
 
 def _by_name(form):
     return form.is_bound and form.is_valid() and bool(form.cleaned_data["q"])
+
+
+def _search_key(form):
+    """What a list's members depend on besides the organisation: name searched (folded,
+    as a digest: a cache key holds no spaces), status, cell and cell type."""
+    data = form.cleaned_data if form.is_bound else {}
+    folded = fold(data.get("q") or "")
+    cell = data.get("cell")
+    return [
+        hashlib.sha1(folded.encode()).hexdigest() if folded else "",
+        data.get("status") or "",
+        cell.pk if cell else "",
+        data.get("cell_type") or "",
+    ]
 
 
 class MemberExportView(MemberListView):
@@ -709,7 +735,6 @@ class AuditLogView(OrganisationMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "filter_form": form,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "events": page.object_list,
             "query_string": query.urlencode(),
         }

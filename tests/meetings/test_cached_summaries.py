@@ -303,3 +303,26 @@ def test_the_member_list_counts_follow_new_members_and_transfers(client, tree, s
     services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
                              on=datetime.date(2018, 6, 1))  # fmt: skip
     assert (counted(district), counted(y)) == (before + 1, in_y)
+
+
+def test_a_search_pages_through_its_matches_until_the_next_write(client, tree, staff):
+    for n in range(3):
+        MemberFactory(cell=tree["a"], full_name=f"Vàng Thị Mai {n}")
+    url = reverse("members:member_list", args=[tree["district"].pk])
+
+    def names(**data):
+        return [m.full_name for m in client.get(url, {"q": "vang thi", **data}).context["members"]]
+
+    cache.clear()
+    first = _queries(client, url, {"q": "vang thi"})[0]
+    # The matches are kept (and the number of cells, for the cell filter): the next page,
+    # or the list again, reads its own rows only.
+    assert _queries(client, url, {"q": "vang thi", "page": "2"})[0] == first - 2
+    assert _queries(client, url, {"q": "Vàng thị"})[0] == first - 2  # the same name, folded
+    assert _queries(client, url, {"q": "vang thi", "status": "official"})[0] == first - 1
+    # The proof that it is the cache answering: a write that skips the revisions is not seen.
+    Member.objects.filter(full_name="Giàng Seo Chứ").update(search_name="vang thi chu")
+    assert names() == [f"Vàng Thị Mai {n}" for n in range(3)]
+    # A write through the services is.
+    MemberFactory(cell=tree["b"], full_name="Vàng Thị Mai 3")
+    assert names() == [f"Vàng Thị Mai {n}" for n in range(4)] + ["Giàng Seo Chứ"]
