@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def fold(text):
@@ -24,6 +25,10 @@ def name_keys(full_name):
     return {"search_name": folded, "sort_name": f"{given} {folded}"[:160]}
 
 
+@lru_cache(maxsize=20_000)
 def natural_key(text):
-    """Sort key that ignores diacritics and orders "Tổ dân phố 2" before "Tổ dân phố 10"."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text))]
+    """Sort key that ignores diacritics and orders "Tổ dân phố 2" before "Tổ dân phố 10".
+
+    Kept for the names last seen: a province's tree sorts its 300 committees' names each
+    time it is worked out, and folding them took 4 ms."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text)))
