@@ -209,6 +209,22 @@ def _add_counts(org, cell_count, status_counts):
         org.status_counts[status] += n
 
 
+def _deepest_returned(pk, parent_id, path, by_id):
+    """The deepest organisation of `by_id` at or above the cell `pk` (None if none is).
+
+    A province's 5,000 cells are looked up here on every count: the cell and its
+    committee first, the path only for cells deeper than the tree goes."""
+    if pk in by_id:
+        return pk
+    if parent_id in by_id:
+        return parent_id
+    ids = path.split("/")  # "/1/2/3/4/": ["", "1", "2", "3", "4", ""]; the cell, then its parent
+    for position in range(len(ids) - 4, 0, -1):
+        if int(ids[position]) in by_id:
+            return int(ids[position])
+    return None
+
+
 def _own_counts(root, by_id, branches, missing):
     """{branch pk: {org pk: (active cells, {status: members})}} for the `missing` branches:
     each cell and its members at the deepest organisation of `by_id` at or above it."""
@@ -222,20 +238,21 @@ def _own_counts(root, by_id, branches, missing):
         cells = cells.filter(_path_filter(prefixes, "path"))
         members = members.filter(_path_filter(prefixes, "cell__path"))
     own = {}  # org pk: [active cells, {status: members}]
-    deepest = {}  # cell pk: the org pk its counts go to
-    for pk, path, dissolved_on in fetch_rows(cells.values_list("pk", "path", "dissolved_on")):
-        ids = path.split("/")  # "/1/2/3/": ["", "1", "2", "3", ""]
-        for position in range(len(ids) - 2, 0, -1):
-            org_pk = int(ids[position])
-            if org_pk in by_id:
-                deepest[pk] = org_pk
-                own.setdefault(org_pk, [0, defaultdict(int)])[0] += dissolved_on is None
-                break
+    counts_of = {}  # cell pk: the member counts of the org it is counted at
+    cell_rows = fetch_rows(cells.values_list("pk", "parent_id", "path", "dissolved_on"))
+    for pk, parent_id, path, dissolved_on in cell_rows:
+        org_pk = _deepest_returned(pk, parent_id, path, by_id)
+        if org_pk is not None:
+            counts = own.get(org_pk)
+            if counts is None:
+                counts = own[org_pk] = [0, defaultdict(int)]
+            counts[0] += dissolved_on is None
+            counts_of[pk] = counts[1]
     rows = members.values_list("cell_id", "status").annotate(n=Count("*")).order_by()
     for cell_id, status, n in fetch_rows(rows):
-        org_pk = deepest.get(cell_id)
-        if org_pk is not None:
-            own.setdefault(org_pk, [0, defaultdict(int)])[1][status] += n
+        counts = counts_of.get(cell_id)
+        if counts is not None:
+            counts[status] += n
     result = {branch.pk: {} for branch in missing}
     for org_pk, (cell_count, status_counts) in own.items():
         branch = branch_below(root, by_id[org_pk]) or root.pk
