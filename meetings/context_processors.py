@@ -5,10 +5,14 @@ from members.models import Member
 
 
 def notifications(request):
-    """The navbar's unread count: one COUNT query, only for signed-in members."""
+    """The navbar's unread count, only for signed-in members: read with the user when the
+    session loaded them (members.auth), else one COUNT query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    counted = getattr(user, "unread_notifications", None)
+    if counted is not None:
+        return {"unread_notifications": counted}
     return {"unread_notifications": _Lazy(lambda: unread_count(user.pk))}
 
 

@@ -10,11 +10,13 @@ every app server behind the proxy sees the same count.
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +88,26 @@ def lockout_message(until):
 
 class ThrottledModelBackend(ModelBackend):
     """Django's password check, refused while locked and counted every time."""
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, with the number of their unread notifications
+        (`unread_notifications`, the badge every page's menu shows) read in the same
+        query: one round trip less on every page."""
+        notifications = apps.get_model("meetings", "Notification")._default_manager
+        unread = (
+            notifications.filter(recipient__user=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("recipient__user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user = (
+            get_user_model()
+            ._default_manager.annotate(unread_notifications=Coalesce(Subquery(unread), 0))
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:

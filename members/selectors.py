@@ -6,6 +6,7 @@ from operator import or_
 
 from django.db import connection
 from django.db.models import Case, Count, Q, Value, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from members import revisions
@@ -62,6 +63,18 @@ def organisations_for_user(user, *, manage=False):
         return Organisation.objects.all()
     kinds = RoleKind.managing() if manage else RoleKind.values
     return Organisation.objects.filter(_path_filter(_scope_paths(user, kinds), "path"))
+
+
+def organisation_for_user(user, pk):
+    """The organisation `pk` if the user may read it, else Http404.
+
+    Staff and secretaries mostly open their own unit: it came with their roles, and is
+    not read again.
+    """
+    for role in roles_for_user(user):
+        if role.organisation_id == pk:
+            return role.organisation
+    return get_object_or_404(organisations_for_user(user), pk=pk)
 
 
 def visible_ancestors(user, org):

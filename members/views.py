@@ -47,11 +47,12 @@ TREE_DEPTH = 2
 TREE_NODE_LIMIT = 150
 
 
-def counted_page(queryset, number, per_page, count):
-    """Page `number` of `queryset`, of `count` rows in all.
+def counted_page(keys_between, number, per_page, count):
+    """Page `number` of a list of `count` rows, holding the keys `keys_between(start, end)`
+    returns for the rows from `start` to `end`.
 
     Like `Paginator.get_page`, a number that is not one gives the first page and one
-    past the end the last. The rows come from a query of their own, with no count riding
+    past the end the last. The keys come from a query of their own, with no count riding
     along as a window: PostgreSQL then plans it as a top-N, and reads a big subtree in
     name order only as far as the page, where a window made it read every member.
     """
@@ -60,13 +61,12 @@ def counted_page(queryset, number, per_page, count):
         number = min(max(int(number), 1), LAST_PAGE)
     except (TypeError, ValueError):
         number = 1
-    paginator = Paginator(queryset, per_page)
+    paginator = Paginator([], per_page)
     paginator.count = count
     number = min(number, paginator.num_pages)
     start = (number - 1) * per_page
     end = min(start + per_page, count)  # a bounded count bounds the list as well
-    rows = list(queryset[start:end]) if count else []
-    return Page(rows, number, paginator)
+    return Page(keys_between(start, end) if count else [], number, paginator)
 
 
 class OrganisationMixin(LoginRequiredMixin):
@@ -78,9 +78,7 @@ class OrganisationMixin(LoginRequiredMixin):
     def get_organisation(self):
         if not hasattr(self, "_organisation"):
             user = self.request.user
-            org = get_object_or_404(
-                selectors.organisations_for_user(user), pk=self.kwargs[self.org_url_kwarg]
-            )
+            org = selectors.organisation_for_user(user, self.kwargs[self.org_url_kwarg])
             if self.permission == "manage" and not selectors.can_manage(user, org):
                 raise PermissionDenied
             if self.permission == "administer" and not selectors.can_administer(user, org):
@@ -281,10 +279,13 @@ class MemberListView(OrganisationMixin, TemplateView):
         if _by_name(form):
             page, more_than = self.searched_page(form, members, number)
         else:
-            matches = self.count(form, members)
-            rows = members.values_list(*LIST_COLUMNS, named=True)
-            page = counted_page(rows, number, MEMBERS_PER_PAGE, matches)
-            more_than = False
+            page, more_than = self.listed_page(form, members, number), False
+        # Read through the scoped list: a key only ever selects within what the user may read.
+        page.object_list = (
+            self.scoped_members()
+            .filter(pk__in=page.object_list)
+            .values_list(*LIST_COLUMNS, named=True)
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
@@ -298,8 +299,8 @@ class MemberListView(OrganisationMixin, TemplateView):
         }
 
     def searched_page(self, form, members, number):
-        """A page of the matches of a search by name, and whether there are more than
-        MATCH_LIMIT.
+        """The keys of a page of the matches of a search by name, and whether there are
+        more than MATCH_LIMIT.
 
         The matches are the keys of the first MATCH_LIMIT + 1 members in name order: their
         number is the count (counting every "thị" of a province reads 23,000 rows; past a
@@ -313,17 +314,27 @@ class MemberListView(OrganisationMixin, TemplateView):
             [MATCH_LIMIT, *_search_key(form)],
             lambda: list(members.values_list("pk", flat=True)[: MATCH_LIMIT + 1]),
         )
-        more_than = len(matches) > MATCH_LIMIT
-        page = counted_page(
-            matches[:MATCH_LIMIT], number, MEMBERS_PER_PAGE, min(len(matches), MATCH_LIMIT)
-        )
-        # Read through the scoped list: a key only ever selects within what the user may read.
-        page.object_list = (
-            self.scoped_members()
-            .filter(pk__in=page.object_list)
-            .values_list(*LIST_COLUMNS, named=True)
-        )
-        return page, more_than
+        count = min(len(matches), MATCH_LIMIT)
+        page = counted_page(lambda start, end: matches[start:end], number, MEMBERS_PER_PAGE, count)
+        return page, len(matches) > MATCH_LIMIT
+
+    def listed_page(self, form, members, number):
+        """The keys of a page of the list not searched by name, kept until the next write
+        in the organisation as its count is: a committee's list is opened far more often
+        than its members change, and finding a page of a district in a province's name
+        order reads ten times the page."""
+        keys = members.values_list("pk", flat=True)
+        filters = _search_key(form)[1:]
+
+        def keys_between(start, end):
+            return revisions.cached_summary(
+                "member-page",
+                self.get_organisation(),
+                [*filters, start, end],
+                lambda: list(keys[start:end]),
+            )
+
+        return counted_page(keys_between, number, MEMBERS_PER_PAGE, self.count(form, members))
 
     def count(self, form, members):
         """How many members the list holds, when not searched by name.

@@ -294,11 +294,14 @@ def test_the_member_list_counts_follow_new_members_and_transfers(client, tree, s
     before, in_y, official_in_y = counted(district), counted(y), counted(y, status="official")
     url = reverse("members:member_list", args=[district.pk])
     cache.clear()
-    # The number of cells (for the cell filter) and of members: counted once, then cached.
-    assert _queries(client, url)[0] == _queries(client, url)[0] + 2
-    MemberFactory(cell=tree["b"], status="official")
+    # The number of cells (for the cell filter) and of members, and the keys of the page:
+    # read once, then cached.
+    assert _queries(client, url)[0] == _queries(client, url)[0] + 3
+    MemberFactory(cell=tree["b"], status="official", full_name="Thào Thị Mới")
     assert (counted(district), counted(y), counted(y, status="official")) == (
         before + 1, in_y + 1, official_in_y + 1)  # fmt: skip
+    listed = [m.full_name for m in client.get(url).context["members"]]
+    assert "Thào Thị Mới" in listed
     member = Member.objects.get(full_name="Giàng Seo Chứ")
     services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
                              on=datetime.date(2018, 6, 1))  # fmt: skip
