@@ -175,3 +175,21 @@ def test_breadcrumbs_show_only_the_organisations_above_that_the_user_may_read(tr
     assert codes(personas["staff_y"]) == []  # Y's staff cannot read A at all
     personas["district"].is_superuser = True
     assert codes(personas["district"]) == ["D", "X"]
+
+
+def test_the_organisation_of_a_url_comes_from_the_users_roles_or_their_scope(
+    tree, personas, django_assert_num_queries
+):
+    from django.http import Http404
+
+    from members import selectors
+
+    staff = personas["staff_x"]
+    selectors.roles_for_user(staff)  # read once per request
+    with django_assert_num_queries(0):  # their own unit came with their roles
+        assert selectors.organisation_for_user(staff, tree["x"].pk) == tree["x"]
+    with django_assert_num_queries(1):  # a unit below it is read, through their scope
+        assert selectors.organisation_for_user(staff, tree["a"].pk) == tree["a"]
+    for outside in (tree["y"], tree["b"], tree["district"]):
+        with pytest.raises(Http404):
+            selectors.organisation_for_user(staff, outside.pk)
