@@ -171,6 +171,15 @@ class Meeting(models.Model):
                 condition=Q(state="signed"),
                 name="meeting_signed_totals_idx",
             ),  # fmt: skip
+            # The same by cell, for a district's dashboard: it reads its own cells' meetings
+            # rather than the period's of the whole database.
+            models.Index(
+                fields=["cell", "planned_at"],
+                include=["period", "kind", "prepared", "required_count", "present_count",
+                         "unexcused_count"],
+                condition=Q(state="signed"),
+                name="meeting_cell_signed_totals_idx",
+            ),  # fmt: skip
             # Minutes awaiting signature are few; dashboards look for the overdue ones.
             models.Index(
                 fields=["planned_at"],
