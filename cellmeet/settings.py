@@ -85,14 +85,25 @@ TEMPLATES = [
 ]
 
 # Summaries of the big pages (tree, rotation grid, compliance, home cards, signed meeting
-# records), keyed on the revision of the organisation they cover (members.revisions):
-# each app server process keeps its own.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CELLMEET_CACHE_ENTRIES", "2000"))},
+# records, member list keys), keyed on the revision of the organisation they cover
+# (members.revisions): each app server process keeps its own, unless CELLMEET_CACHE_URL
+# names a Redis (redis://host:6379/0) that all of them share: then a summary is worked
+# out once for every worker and server, and a restart keeps it.
+if os.environ.get("CELLMEET_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CELLMEET_CACHE_URL"],
+            "KEY_PREFIX": "cellmeet",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CELLMEET_CACHE_ENTRIES", "2000"))},
+        }
+    }
 
 WSGI_APPLICATION = "cellmeet.wsgi.application"
 

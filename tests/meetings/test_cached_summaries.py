@@ -5,11 +5,15 @@ These tests commit (transaction=True): the stamps are read and written as on a s
 """
 
 import datetime
+import os
+import socket
+import subprocess
+import sys
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from meetings import rotation_services
@@ -329,3 +333,51 @@ def test_a_search_pages_through_its_matches_until_the_next_write(client, tree, s
     # A write through the services is.
     MemberFactory(cell=tree["b"], full_name="Vàng Thị Mai 3")
     assert names() == [f"Vàng Thị Mai {n}" for n in range(4)] + ["Giàng Seo Chứ"]
+
+
+def _redis_answers():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+SHARED_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "cellmeet-tests",
+    }
+}
+
+
+def test_summaries_kept_in_a_shared_redis_follow_writes(client, tree, staff):
+    if not _redis_answers():
+        if os.environ.get("CELLMEET_REQUIRE_REDIS") == "1":  # as in CI
+            pytest.fail("no Redis at 127.0.0.1:6379 (CELLMEET_REQUIRE_REDIS=1)", pytrace=False)
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    with override_settings(CACHES=SHARED_CACHE):
+        cache.clear()
+        url = reverse("members:organisation_tree")
+        first = _queries(client, url)[0]
+        assert _queries(client, url)[0] < first  # kept in Redis
+        before = _tree(client)
+        # The proof that Redis answers: a write that skips the revisions is not seen.
+        Member.objects.filter(cell=tree["b"]).update(status="suspended")
+        assert _tree(client) == before
+        MemberFactory(cell=tree["b"], full_name="Sùng Thị Chung")
+        assert _tree(client) != before  # the branch written in, counted again
+        cache.clear()
+
+
+def test_cellmeet_cache_url_names_the_shared_cache():
+    shown = subprocess.run(
+        [sys.executable, "-c",
+         "import django; django.setup(); from django.conf import settings; "
+         "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])"],
+        env={**os.environ, "CELLMEET_CACHE_URL": "redis://cache.internal:6379/2",
+             "DJANGO_SETTINGS_MODULE": "cellmeet.settings"},
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert shown == ["django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/2"]
