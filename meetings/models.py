@@ -175,8 +175,14 @@ class Meeting(models.Model):
             # rather than the period's of the whole database.
             models.Index(
                 fields=["cell", "planned_at"],
-                include=["period", "kind", "prepared", "required_count", "present_count",
-                         "unexcused_count"],
+                include=[
+                    "period",
+                    "kind",
+                    "prepared",
+                    "required_count",
+                    "present_count",
+                    "unexcused_count",
+                ],
                 condition=Q(state="signed"),
                 name="meeting_cell_signed_totals_idx",
             ),  # fmt: skip
