@@ -73,6 +73,12 @@ class MeetingQuerySet(FrozenQuerySet):
         return self.exclude(kind=MeetingKind.ADDENDUM)
 
 
+# What the compliance dashboard reads of a signed meeting besides its cell and date: kept
+# in the indexes it reads, so that the meetings' rows are never read.
+SIGNED_TOTALS = ["period", "kind", "prepared", "required_count", "present_count",
+                 "unexcused_count"]  # fmt: skip
+
+
 class Meeting(models.Model):
     cell = models.ForeignKey(
         Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="meetings"
@@ -159,33 +165,18 @@ class Meeting(models.Model):
             # the totals in the index it never reads the meetings' rows (and their minutes).
             models.Index(
                 fields=["planned_at"],
-                include=[
-                    "cell",
-                    "period",
-                    "kind",
-                    "prepared",
-                    "required_count",
-                    "present_count",
-                    "unexcused_count",
-                ],
+                include=["cell", *SIGNED_TOTALS],
                 condition=Q(state="signed"),
                 name="meeting_signed_totals_idx",
-            ),  # fmt: skip
+            ),
             # The same by cell, for a district's dashboard: it reads its own cells' meetings
             # rather than the period's of the whole database.
             models.Index(
                 fields=["cell", "planned_at"],
-                include=[
-                    "period",
-                    "kind",
-                    "prepared",
-                    "required_count",
-                    "present_count",
-                    "unexcused_count",
-                ],
+                include=SIGNED_TOTALS,
                 condition=Q(state="signed"),
                 name="meeting_cell_signed_totals_idx",
-            ),  # fmt: skip
+            ),
             # Minutes awaiting signature are few; dashboards look for the overdue ones.
             models.Index(
                 fields=["planned_at"],
