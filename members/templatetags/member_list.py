@@ -3,7 +3,7 @@
 A search shows 50 members a page. As a template loop, each row resolved 15 variables
 and rendered 25 nodes: 6–7 ms a page at province scale, more than the search itself.
 The rows come as tuples rather than members with their cell and committee attached:
-a search reads its page and the count of its matches in one query that way.
+the page's 50, read by key (members.views.LIST_COLUMNS).
 """
 
 from html import escape  # Django's escape() adds a lazy-text wrapper: 3 µs a call
