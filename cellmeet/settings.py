@@ -169,6 +169,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Static instances of the document typeface, cut once from the font package.
 CELLMEET_FONT_CACHE = os.environ.get("CELLMEET_FONT_CACHE", str(BASE_DIR / "var" / "fonts"))
 
+# The longest a document may take to lay out; a render over it is stopped (the worker is
+# freed) and the user told. Keep it under the app server's request timeout.
+CELLMEET_RENDER_SECONDS = float(os.environ.get("CELLMEET_RENDER_SECONDS", "30"))
+
 # Optional PAdES signature on stored documents: a PKCS#12 file and its password.
 CELLMEET_PKCS12_PATH = os.environ.get("CELLMEET_PKCS12_PATH", "")
 CELLMEET_PKCS12_PASSWORD = os.environ.get("CELLMEET_PKCS12_PASSWORD", "")

@@ -12,6 +12,7 @@ from meetings.models import (
     MinutesDraft,
     Opinion,
     Signature,
+    SignedRecord,
     Task,
     Vote,
 )
@@ -59,6 +60,13 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignedRecord)
+class SignedRecordAdmin(SignatureAdmin):
+    list_display = ["meeting", "number", "minutes_code", "signed_at", "issue_error"]
+    search_fields = ["minutes_code", "resolution_code"]
+    readonly_fields = [f.name for f in SignedRecord._meta.fields]
 
 
 for model in (CommitteeSession, AgendaItem, Directive, Attendance, Guest, Opinion, Vote):

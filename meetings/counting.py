@@ -7,6 +7,8 @@ from meetings.enums import Presence, VoteKind
 from members.enums import MemberStatus
 
 QUALITY_ATTENDANCE = Fraction(85, 100)
+# Members on the roll who are not expected at the meeting.
+NOT_REQUIRED = (MemberStatus.EXEMPTED, MemberStatus.TEMPORARILY_AWAY, MemberStatus.SUSPENDED)
 
 
 @dataclass
@@ -18,15 +20,21 @@ class Totals:
     probationary: int = 0
     exempted: int = 0
     away: int = 0
+    suspended: int = 0
     present: int = 0
     late: int = 0
     hosted_present: int = 0
     absent_with_reason: list = field(default_factory=list)  # (name, reason)
     absent_without_reason: list = field(default_factory=list)  # names
-    required: int = 0  # members who had to attend (not exempted, not away)
+    required: int = 0  # members who had to attend (not exempted, away or suspended)
     present_required: int = 0
     base: int = 0
     voters_present: int = 0
+
+    @property
+    def expected(self):
+        """Who was to be there: those who had to attend, and exempted members who came."""
+        return self.required + self.present - self.present_required
 
     @property
     def attendance_rate(self):
@@ -81,6 +89,8 @@ def totals(rows):
             t.exempted += 1
         elif status == MemberStatus.TEMPORARILY_AWAY:
             t.away += 1
+        elif status == MemberStatus.SUSPENDED:
+            t.suspended += 1
         if row.official_on_day:
             t.official += 1
         else:
@@ -88,7 +98,7 @@ def totals(rows):
         present = row.presence == Presence.PRESENT
         t.present += present
         t.late += row.late
-        must_attend = status not in (MemberStatus.EXEMPTED, MemberStatus.TEMPORARILY_AWAY)
+        must_attend = status not in NOT_REQUIRED
         if must_attend:
             t.required += 1
             t.present_required += present

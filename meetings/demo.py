@@ -16,8 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from meetings import counting, services
-from meetings.content import content_hash
+from meetings import content, counting, documents, services
 from meetings.enums import (
     MeetingKind,
     MeetingState,
@@ -39,6 +38,7 @@ from meetings.models import (
     Rating,
     RotationSlot,
     Signature,
+    SignedRecord,
     Task,
     Vote,
 )
@@ -247,7 +247,9 @@ class MeetingHistory:
                           MemberStatus.EXPELLED, MemberStatus.DECEASED):  # fmt: skip
                 continue
             presence, reason = Presence.PRESENT, ""
-            if status == MemberStatus.TEMPORARILY_AWAY:
+            if status == MemberStatus.SUSPENDED:
+                presence = Presence.SUSPENDED
+            elif status == MemberStatus.TEMPORARILY_AWAY:
                 presence = Presence.AWAY
             elif status == MemberStatus.EXEMPTED:
                 presence = Presence.PRESENT if rng.random() < 0.2 else Presence.EXEMPTED
@@ -285,7 +287,7 @@ class MeetingHistory:
         discussion = next(i for i in agenda if i.section == "discussion")
         opinions = [
             Row(meeting=meeting, item=discussion, speaker_member=speaker, text=text, pk=None,
-                speaker_name=speaker.full_name)
+                speaker_member_id=speaker.pk, speaker_name=speaker.full_name)
             for speaker, text in zip(rng.sample(present, min(2, len(present))),
                                      rng.sample(OPINIONS, 2), strict=False)
         ]  # fmt: skip
@@ -300,15 +302,16 @@ class MeetingHistory:
                     passed=counting.passes(VoteKind.RESOLUTION, votes_for, totals.base))  # fmt: skip
         parts = {"agenda": agenda, "directives": directives, "attendance": attendance,
                  "guests": guests, "opinions": opinions, "votes": [vote]}  # fmt: skip
-        digest = content_hash(meeting, parts)
+        digest = content.content_hash(meeting, parts)
         signed_at = meeting.closed_at + datetime.timedelta(minutes=rng.choice([5, 15, 60, 1440]))
         signatures = [
             Signature(meeting=meeting, role=SignerRole.MINUTE_TAKER, member=taker, user=taker.user,
                       signer_name=taker.full_name, signer_position="Đảng viên",
-                      signed_at=signed_at, content_hash=digest),
+                      signed_at=signed_at, content_hash=digest, content_version=content.VERSION),
             Signature(meeting=meeting, role=SignerRole.CHAIR, member=secretary, user=secretary.user,
                       signer_name=secretary.full_name, signer_position=str(PositionRole.SECRETARY.label),
-                      signed_at=signed_at + datetime.timedelta(minutes=2), content_hash=digest),
+                      signed_at=signed_at + datetime.timedelta(minutes=2), content_hash=digest,
+                      content_version=content.VERSION),
         ]  # fmt: skip
         committee = CommitteeSession(
             meeting=meeting, held_on=day - datetime.timedelta(days=3),
@@ -327,6 +330,7 @@ class MeetingHistory:
                           on=day + datetime.timedelta(days=rng.randint(3, 12)), method="Họp thôn")
         ] if village else []  # fmt: skip
         self.plans.append({
+            "digest": digest,
             "meeting": meeting, "agenda": agenda, "directives": directives, "attendance": attendance,
             "guests": guests, "opinions": opinions, "votes": [vote], "signatures": signatures,
             "committee": committee, "tasks": tasks, "disseminations": disseminations,
@@ -392,6 +396,7 @@ class MeetingHistory:
             for row in rows:
                 row.meeting_id = row.meeting.pk
             model.objects.bulk_create(rows, batch_size=2000)
+        self._seal()
         for slot in self.slots.values():
             slot.meeting_id = slot.meeting.pk if slot.meeting else None
         RotationSlot.objects.bulk_create(self.slots.values())
@@ -406,6 +411,34 @@ class MeetingHistory:
              for plan in self.plans],
             batch_size=2000,
         )  # fmt: skip
+
+    def _seal(self):
+        """Each signed meeting's record, as the second signature makes it: the hash, the
+        number of its documents, their verification codes and the snapshot they print."""
+        terms = {}
+        for cell_id, started_on in Position.objects.filter(
+            cell__in={entry["meeting"].cell_id for entry in self.plans},
+            role=PositionRole.SECRETARY,
+        ).values_list("cell_id", "started_on"):
+            terms.setdefault(cell_id, []).append(started_on)
+        counted = {}
+        records = []
+        for entry in sorted(
+            self.plans, key=lambda e: (e["meeting"].cell_id, e["meeting"].planned_at)
+        ):
+            meeting = entry["meeting"]
+            cell = meeting.cell
+            day = meeting.planned_at.date()
+            term = max((d for d in terms.get(cell.pk, []) if d <= day),
+                       default=datetime.date(day.year, 1, 1))  # fmt: skip
+            key = (cell.pk, term)
+            counted[key] = counted.get(key, 0) + 1
+            records.append(SignedRecord(**documents.record_fields(
+                meeting, attendance=entry["attendance"], digest=entry["digest"],
+                version=content.VERSION, signatures=entry["signatures"], number=counted[key],
+                cell_name=cell.name, superior=cell.parent.name if cell.parent_id else "",
+            )))  # fmt: skip
+        SignedRecord.objects.bulk_create(records, batch_size=1000)
 
 
 class Row(SimpleNamespace):

@@ -27,6 +27,7 @@ class Presence(models.TextChoices):
     ABSENT_WITHOUT_REASON = "absent_no_reason", _("Vắng không lý do")
     EXEMPTED = "exempted", _("Miễn sinh hoạt")
     AWAY = "away", _("Sinh hoạt tạm thời nơi khác")
+    SUSPENDED = "suspended", _("Đình chỉ sinh hoạt")
 
 
 class VoteKind(models.TextChoices):

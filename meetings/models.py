@@ -448,6 +448,8 @@ class Signature(WriteOnce):
     signer_position = models.CharField(_("chức vụ"), max_length=120, blank=True)
     signed_at = models.DateTimeField(_("thời điểm ký"))
     content_hash = models.CharField(max_length=64)
+    # The version of the canonical content the hash was computed in (meetings.content).
+    content_version = models.PositiveSmallIntegerField()
 
     class Meta:
         verbose_name = _("chữ ký")
@@ -460,6 +462,50 @@ class Signature(WriteOnce):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.signer_name}"
+
+
+class SignedRecord(models.Model):
+    """What was fixed when the second signature made the minutes signed: the hash both
+    signed, the document number, the verification codes, and the snapshot of everything
+    the documents print that can change later (names of the cell and its superior, the
+    place, the signers and their posts, the attendance as stated). The documents are
+    made from it, after the signature commits, as often as needed: always the same bytes.
+
+    Nothing of it changes afterwards but the note of a failed attempt to make its files.
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="record")
+    content_version = models.PositiveSmallIntegerField()
+    content_hash = models.CharField(max_length=64)
+    number = models.PositiveIntegerField(_("số"))
+    minutes_code = models.CharField(_("mã xác minh biên bản"), max_length=12, unique=True)
+    resolution_code = models.CharField(_("mã xác minh nghị quyết"), max_length=12, unique=True)
+    signed_at = models.DateTimeField(_("thời điểm ký"))
+    # The document layout the snapshot is for (meetings.pdf.LAYOUTS).
+    layout = models.PositiveSmallIntegerField()
+    snapshot = models.JSONField()
+    issue_error = models.CharField(max_length=300, blank=True)
+    issue_failed_at = models.DateTimeField(null=True, blank=True)
+
+    MUTABLE = {"issue_error", "issue_failed_at"}
+
+    class Meta:
+        verbose_name = _("hồ sơ ký")
+        verbose_name_plural = _("hồ sơ ký")
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.minutes_code}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if self.pk and not (update_fields and set(update_fields) <= self.MUTABLE):
+            raise FrozenError(_("Hồ sơ ký đã lưu không thể sửa hay xóa."))
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenError(_("Hồ sơ ký đã lưu không thể sửa hay xóa."))
+
+    def code_for(self, kind):
+        return self.minutes_code if kind == DocumentKind.MINUTES else self.resolution_code
 
 
 class MinutesDraft(models.Model):

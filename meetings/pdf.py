@@ -5,11 +5,14 @@ app's own static files: no network, no other local file. Every glyph comes from 
 bundled Noto Serif family (full Vietnamese coverage).
 """
 
-import base64
+import datetime
 import functools
-import hashlib
+import gc
 import io
+import logging
 import mimetypes
+import multiprocessing
+import zoneinfo
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,12 +25,15 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from meetings import counting
 from meetings.content import load_parts
+
+log = logging.getLogger(__name__)
 
 FONT_DIR = Path(fontpkg_noto_serif.__file__).parent / "files"
 FONT_FAMILY = "CellmeetSerif"
@@ -130,12 +136,84 @@ def font_faces():
     )
 
 
-def _render(template, context, fetcher=None):
+# Layouts of the signed documents: a snapshot records the layout its documents were made
+# in, and keeps it. A change of layout is a new folder and number; documents signed
+# before it are still made, and made again identical, from the old one.
+LAYOUTS = {1: "meetings/pdf/v1/"}
+LAYOUT = 1
+
+
+class RenderError(Exception):
+    """A document could not be made; the message is for the user, already translated."""
+
+
+class RenderTimeout(RenderError):
+    pass
+
+
+def _render(template, context, fetcher=None, *, metadata=None):
     with translation.override("vi"):  # documents are Vietnamese, whoever prints them
-        html = render_to_string(template, {**context, "font_faces": font_faces()})
-    return HTML(
-        string=html, url_fetcher=fetcher or StaticOnlyFetcher(), base_url=SCHEME + "static/"
-    ).write_pdf(font_config=_font_config())
+        html = render_to_string(template, {**context, "font_faces": font_faces(),
+                                           "metadata": metadata or {}})  # fmt: skip
+    return write_pdf(html, fetcher)
+
+
+def write_pdf(html, fetcher=None):
+    """`html` laid out as PDF in a child process, killed if it takes longer than
+    CELLMEET_RENDER_SECONDS: whatever a user typed, a worker is busy for that long at most
+    and gets its memory back. Raises RenderTimeout, or RenderError if the child failed."""
+    fetcher = fetcher or StaticOnlyFetcher()
+    _warm_up()
+    gc.freeze()  # the child shares the parent's objects instead of copying them
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_layout_in_child, args=(html, fetcher, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(settings.CELLMEET_RENDER_SECONDS):
+            child.kill()
+            raise RenderTimeout(
+                _("Văn bản quá dài hoặc quá phức tạp: tạo tệp PDF mất quá lâu (hơn %(s)s giây).")
+                % {"s": settings.CELLMEET_RENDER_SECONDS}
+            )
+        try:
+            ok, body, refused = receiver.recv()
+        except EOFError:
+            ok, body, refused = False, "the layout process ended without an answer", []
+    finally:
+        receiver.close()
+        child.join()
+        gc.unfreeze()
+    fetcher.refused.extend(refused)
+    if not ok:
+        log.error("PDF layout failed: %s", body)
+        raise RenderError(_("Không tạo được tệp PDF (lỗi dàn trang)."))
+    return body
+
+
+def _layout_in_child(html, fetcher, sender):
+    try:
+        body = _layout(html, fetcher)
+        sender.send((True, body, fetcher.refused))
+    except Exception as exc:  # reported to the parent, which logs it
+        sender.send((False, f"{type(exc).__name__}: {exc}", fetcher.refused))
+    finally:
+        sender.close()
+
+
+def _layout(html, fetcher):
+    return HTML(string=html, url_fetcher=fetcher, base_url=SCHEME + "static/").write_pdf(
+        font_config=_font_config()
+    )
+
+
+@functools.cache
+def _warm_up():
+    # Once per process, in the process itself: fonts loaded here are loaded in every
+    # child that lays out a document afterwards (a cold child takes twice as long).
+    _layout(f"<style>{font_faces()}</style><p style='font-family:{FONT_FAMILY}'>Đ "
+            f"<b>Đ</b> <i>Đ</i></p>", StaticOnlyFetcher())  # fmt: skip
 
 
 @functools.cache
@@ -144,9 +222,9 @@ def _font_config():
     return FontConfiguration()
 
 
-def place_name(cell):
+def place_name(superior, cell_name):
     """The place in the date line: "Thanh Thủy" for a cell under Đảng bộ xã Thanh Thủy."""
-    name = cell.parent.name if cell.parent_id else cell.name
+    name = superior or cell_name
     for prefix in ("Đảng bộ ", "Chi bộ "):
         name = name.removeprefix(prefix)
     for prefix in ("xã ", "thị trấn ", "phường ", "huyện ", "thành phố ", "tỉnh "):
@@ -155,13 +233,8 @@ def place_name(cell):
     return name
 
 
-def verification_code(meeting, digest):
-    raw = hashlib.sha256(f"{meeting.pk}:{digest}".encode()).digest()
-    return base64.b32encode(raw).decode()[:10]
-
-
-def verification_url(code):
-    return settings.CELLMEET_BASE_URL + reverse("meetings:verify_code", args=[code])
+def verification_url(code, base=None):
+    return (base or settings.CELLMEET_BASE_URL) + reverse("meetings:verify_code", args=[code])
 
 
 def qr_svg(url):
@@ -173,45 +246,119 @@ def qr_svg(url):
     return svg[svg.index("<svg") :].replace(' id="qr-path"', "")
 
 
-def minutes_context(meeting, *, number=None, code=None, digest=None, draft=False, qr=True):
-    parts = load_parts(meeting)
-    opinions = {}
-    for opinion in parts["opinions"]:
-        opinions.setdefault(opinion.item_id, []).append(opinion)
-    items = [
-        (item, opinions.get(item.pk, []))
-        for item in sorted(parts["agenda"], key=lambda i: i.position)
-    ]
-    signatures = {s.role: s for s in meeting.signatures.all()}
-    day = timezone.localtime(meeting.opened_at or meeting.planned_at)
+def totals_as_stated(attendance):
+    """The members' situation as the minutes state it, as plain values."""
+    if not attendance:
+        return None
+    t = counting.totals(attendance)
     return {
-        "meeting": meeting,
-        "cell": meeting.cell,
-        "superior": meeting.cell.parent.name if meeting.cell.parent_id else "",
-        "place": place_name(meeting.cell),
-        "day": day,
-        "number": number,
-        "items": items,
-        "directives": parts["directives"],
-        "guests": parts["guests"],
-        "votes": parts["votes"],
-        "totals": counting.totals(parts["attendance"]) if parts["attendance"] else None,
-        "chair_signature": signatures.get("chair"),
-        "taker_signature": signatures.get("minute_taker"),
-        "draft": draft,
-        "code": code,
-        "digest": digest,
-        "qr": qr_svg(verification_url(code)) if code and qr else "",
-        "verify_url": verification_url(code) if code else "",
+        "on_roll": t.on_roll, "official": t.official, "probationary": t.probationary,
+        "exempted": t.exempted, "away": t.away, "suspended": t.suspended,
+        "present": t.present, "late": t.late, "hosted_present": t.hosted_present,
+        "absent_with_reason": [list(pair) for pair in t.absent_with_reason],
+        "absent_without_reason": list(t.absent_without_reason),
+    }  # fmt: skip
+
+
+def _signer(signature):
+    return {
+        "name": signature.signer_name,
+        "position": signature.signer_position,
+        "signed_at": signature.signed_at.isoformat(),
     }
 
 
-def render_minutes(meeting, fetcher=None, **kwargs):
-    return _render("meetings/pdf/minutes.html", minutes_context(meeting, **kwargs), fetcher)
+def snapshot(meeting, *, cell_name, superior, title, attendance, signatures):
+    """Everything the documents of `meeting` print that could change after signing: the
+    names of the cell and its superior, the place, the signers and their posts, the
+    title and the attendance as stated. Plain JSON, so that a document made from it
+    years later prints what it printed on the day of signing."""
+    day = (meeting.opened_at or meeting.planned_at).astimezone(timezone.get_current_timezone())
+    return {
+        "layout": LAYOUT,
+        "time_zone": str(timezone.get_current_timezone()),
+        "superior": superior,
+        "cell": cell_name,
+        "place": place_name(superior, cell_name),
+        "day": day.date().isoformat(),
+        "title": title,
+        "signers": {s.role: _signer(s) for s in signatures},
+        "totals": totals_as_stated(attendance),
+        "verify_base": settings.CELLMEET_BASE_URL,
+    }
 
 
-def render_resolution(meeting, **kwargs):
-    return _render("meetings/pdf/resolution.html", minutes_context(meeting, **kwargs))
+def live_snapshot(meeting, parts):
+    """The snapshot as it would be taken now: for a draft, which prints today's names."""
+    with translation.override("vi"):
+        title = str(meeting.display_title)
+    cell = meeting.cell
+    return snapshot(
+        meeting, cell_name=meeting.cell_name or cell.name,
+        superior=cell.parent.name if cell.parent_id else "", title=title,
+        attendance=parts["attendance"], signatures=list(meeting.signatures.all()),
+    )  # fmt: skip
+
+
+def _moment(value):
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def document_context(*, meeting, parts, snapshot, number=None, code=None, digest=None,
+                     draft=False, qr=True):  # fmt: skip
+    """What the document templates of a layout read: frozen rows of the minutes, and the
+    snapshot for everything else."""
+    opinions = {}
+    for opinion in parts["opinions"]:
+        opinions.setdefault(opinion.item_id, []).append(opinion)
+    signers = {
+        role: {**signer, "signed_at": _moment(signer["signed_at"])}
+        for role, signer in snapshot["signers"].items()
+    }
+    url = verification_url(code, snapshot["verify_base"]) if code else ""
+    return {
+        "s": snapshot,
+        "meeting": meeting,
+        "day": datetime.date.fromisoformat(snapshot["day"]),
+        "number": number,
+        "items": [
+            (item, opinions.get(item.pk, []))
+            for item in sorted(parts["agenda"], key=lambda i: (i.position, i.pk or 0))
+        ],
+        "directives": sorted(parts["directives"], key=lambda d: d.pk or 0),
+        "guests": sorted(parts["guests"], key=lambda g: g.pk or 0),
+        "votes": sorted(parts["votes"], key=lambda v: v.pk or 0),
+        "totals": snapshot["totals"],
+        "chair": signers.get("chair"),
+        "taker": signers.get("minute_taker"),
+        "draft": draft,
+        "code": code,
+        "digest": digest,
+        "qr": qr_svg(url) if code and qr else "",
+        "verify_url": url,
+    }
+
+
+def render_document(kind, *, meeting, parts, snapshot, signed_at=None, fetcher=None, **context):
+    """A minutes or resolution of `meeting` in the snapshot's layout.
+
+    Signed documents carry the signing time as their creation date and nothing else that
+    depends on the day they are made: made again, they are the same bytes.
+    """
+    folder = LAYOUTS[snapshot["layout"]]
+    with timezone.override(zoneinfo.ZoneInfo(snapshot["time_zone"])):
+        values = document_context(meeting=meeting, parts=parts, snapshot=snapshot, **context)
+        return _render(f"{folder}{kind}.html", values, fetcher,
+                       metadata={"created": signed_at.isoformat() if signed_at else ""})  # fmt: skip
+
+
+def render_draft(meeting, kind, fetcher=None):
+    """The minutes or resolution not yet signed, marked DỰ THẢO, with today's names."""
+    parts = load_parts(meeting)
+    return render_document(
+        kind, meeting=meeting, parts=parts, snapshot=live_snapshot(meeting, parts), draft=True,
+        fetcher=fetcher,
+    )  # fmt: skip
 
 
 def render_rotation(org, year, quarters, rows):
@@ -223,18 +370,6 @@ def render_rotation(org, year, quarters, rows):
     )  # fmt: skip
 
 
-def render_book(cell, meetings, *, period_label):
-    """Every signed minutes in one document: cover, index, continuous page numbers, closing page."""
-    # The book prints each minutes' verification code and hash; the QR codes stay on the
-    # single documents (drawing a dozen of them is a third of the book's time).
-    entries = [minutes_context(m, number=n, code=c, digest=d, qr=False) for m, n, c, d in meetings]
-    return _render(
-        "meetings/pdf/book.html",
-        {
-            "cell": cell,
-            "superior": cell.parent.name if cell.parent_id else "",
-            "entries": entries,
-            "period_label": period_label,
-            "printed_on": timezone.localdate(),
-        },
-    )
+def render_book_shell(context):
+    """The minute book's own pages around the signed ones (meetings.book)."""
+    return _render("meetings/pdf/book.html", context)

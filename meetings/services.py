@@ -1,6 +1,7 @@
 """Actions on meetings. `_transition` is the only code that assigns `Meeting.state`."""
 
 import datetime
+from functools import partial
 
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
@@ -8,9 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import counting, workflow
+from meetings import content, counting, documents, workflow
 from meetings.content import content_hash
-from meetings.documents import issue_documents
 from meetings.enums import AgendaSection, MeetingKind, MeetingState, Presence, SignerRole
 from meetings.models import (
     AgendaItem,
@@ -329,6 +329,8 @@ def guest_positions(meeting):
 
 
 def default_presence(entry):
+    if entry.status_on_day == MemberStatus.SUSPENDED:
+        return Presence.SUSPENDED
     if entry.status_on_day == MemberStatus.TEMPORARILY_AWAY:
         return Presence.AWAY
     if entry.status_on_day == MemberStatus.EXEMPTED:
@@ -354,6 +356,9 @@ def take_attendance(*, actor, meeting, marks, guests):
         Attendance.objects.filter(meeting=meeting, member_id__in=stale).delete()
     for entry in entries:
         presence, reason, late = marks.get(entry.member.pk, (default_presence(entry), "", False))
+        if (presence == Presence.SUSPENDED) != (entry.status_on_day == MemberStatus.SUSPENDED):
+            # Suspended from party activities: never at the meeting, and nobody else is.
+            presence, reason, late = default_presence(entry), "", False
         if presence == Presence.ABSENT_WITH_REASON and not reason.strip():
             raise MeetingError(
                 _("Cần ghi lý do vắng của %(name)s.") % {"name": entry.member.full_name}
@@ -382,7 +387,7 @@ def take_attendance(*, actor, meeting, marks, guests):
         guest.save()
     t = counting.totals(meeting.attendance.select_related("member"))
     _audit(actor, meeting, "attendance",
-           _("Điểm danh: có mặt %(p)s/%(n)s") % {"p": t.present, "n": t.on_roll})  # fmt: skip
+           _("Điểm danh: có mặt %(p)s/%(n)s") % {"p": t.present, "n": t.expected})  # fmt: skip
     return t
 
 
@@ -578,22 +583,37 @@ def _sign(*, meeting, user):
         roles.append(SignerRole.MINUTE_TAKER)
     if not roles:
         raise MeetingError(_("Chỉ người chủ trì và thư ký của cuộc họp mới ký biên bản."))
-    signed = set(meeting.signatures.values_list("role", flat=True))
-    roles = [r for r in roles if r not in signed]
+    earlier = list(meeting.signatures.all())
+    roles = [r for r in roles if r not in {s.role for s in earlier}]
     if not roles:
         raise MeetingError(_("Bạn đã ký biên bản này."))
-    digest = content_hash(meeting)
+    # Both sign one hash: the second signer's is computed as the first signer's was, and
+    # must come out the same.
+    version = content.signed_version(earlier) if earlier else content.VERSION
+    digest = content_hash(meeting, version=version)
+    if any(s.content_hash != digest for s in earlier):
+        raise MeetingError(
+            _(
+                "Nội dung biên bản không còn như khi đồng chí %(name)s ký, nên không thể ký. "
+                "Hãy báo cấp ủy cấp trên kiểm tra toàn vẹn biên bản."
+            )
+            % {"name": earlier[0].signer_name}
+        )
     position = _position_label(member, meeting.cell, meeting.meeting_date)
     for role in roles:
         Signature.objects.create(
             meeting=meeting, role=role, member=member, user=user, signer_name=member.full_name,
             signer_position=position, signed_at=timezone.now(), content_hash=digest,
+            content_version=version,
         )  # fmt: skip
         _audit(user, meeting, "sign",
                _("%(name)s ký với tư cách %(role)s") % {"name": member, "role": SignerRole(role).label})  # fmt: skip
     if not workflow.reasons_against(meeting, MeetingState.SIGNED):
         meeting = _transition(meeting=meeting, to=MeetingState.SIGNED, actor=user)
-        issue_documents(meeting)
+        record = documents.seal(meeting)
+        # The files are made once the signature has committed, outside the lock: making
+        # them can take seconds, and a failure must not undo a signature.
+        transaction.on_commit(partial(documents.issue_after_commit, record.pk), robust=True)
     return meeting
 
 

@@ -37,6 +37,11 @@ urlpatterns = [
     path(
         "meetings/<int:pk>/resolution.pdf", views.ResolutionPdfView.as_view(), name="resolution_pdf"
     ),
+    path(
+        "meetings/<int:pk>/documents/issue/",
+        views.MeetingDocumentsView.as_view(),
+        name="meeting_documents",
+    ),
     path("orgs/<int:pk>/minute-book/", views.MinuteBookView.as_view(), name="minute_book"),
     path("verify/<str:code>/", views.VerifyCodeView.as_view(), name="verify_code"),
     path("orgs/<int:pk>/rotation/", views.RotationView.as_view(), name="rotation"),

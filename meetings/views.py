@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from meetings import (
+    book,
     compliance,
     counting,
     documents,
@@ -31,7 +34,14 @@ from meetings import (
     workflow,
 )
 from meetings.content import verify
-from meetings.enums import DocumentKind, MeetingKind, MeetingState, Presence, RaterRole
+from meetings.enums import (
+    DocumentKind,
+    MeetingKind,
+    MeetingState,
+    Presence,
+    RaterRole,
+    SignerRole,
+)
 from meetings.forms import (
     AgendaFormSet,
     CommitteeSessionForm,
@@ -57,6 +67,7 @@ from meetings.models import (
     Opinion,
     Rating,
     RotationSlot,
+    SignedRecord,
     Task,
     Vote,
 )
@@ -355,6 +366,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             audit=member_selectors.audit_for("meetings.meeting", meeting.pk)[:50],
             before=notices.for_meeting_page(meeting, self.request.user),
             editable=workflow.is_editable(meeting),
+            signed_record=SignedRecord.objects.filter(meeting=meeting).first()
+            if meeting.state == MeetingState.SIGNED
+            else None,
             minutes_open=workflow.minutes_editable(meeting),
             opinions_by_item=_group(parts["opinions"], "item_id"),
             ratings=list(meeting.ratings.select_related("template"))
@@ -536,6 +550,13 @@ class AgendaView(MeetingMixin, TemplateView):
         return self.render_to_response(context)
 
 
+def _presence_choices(entry):
+    """A suspended member is neither at the meeting nor absent from it."""
+    if entry.status_on_day == MemberStatus.SUSPENDED:
+        return [(Presence.SUSPENDED.value, Presence.SUSPENDED.label)]
+    return [(value, label) for value, label in Presence.choices if value != Presence.SUSPENDED]
+
+
 class AttendanceView(MeetingMixin, TemplateView):
     permission = "manage"
     template_name = "meetings/attendance_form.html"
@@ -559,7 +580,8 @@ class AttendanceView(MeetingMixin, TemplateView):
                 (presence, reason), late = ahead[key], False
             else:
                 presence, reason, late = services.default_presence(entry), "", False
-            rows.append({"entry": entry, "presence": presence, "reason": reason, "late": late})
+            rows.append({"entry": entry, "presence": presence, "reason": reason, "late": late,
+                         "choices": _presence_choices(entry)})  # fmt: skip
         return rows
 
     def guests(self, data=None):
@@ -579,7 +601,6 @@ class AttendanceView(MeetingMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "rows": rows,
             "guest_formset": guests,
-            "presence_choices": Presence.choices,
             "locked": _locked_message(
                 self.get_meeting(), (MeetingState.PREPARED, MeetingState.HELD)
             ),
@@ -589,8 +610,7 @@ class AttendanceView(MeetingMixin, TemplateView):
         rows = self.rows(request.POST)
         guests = self.guests(request.POST)
         error = None
-        valid = {value for value, _label in Presence.choices}
-        if any(row["presence"] not in valid for row in rows):
+        if any(row["presence"] not in dict(row["choices"]) for row in rows):
             error = _("Hãy chọn tình trạng dự họp cho từng đảng viên.")
         elif any("\x00" in row["reason"] for row in rows):
             error = NO_NULL_CHARACTERS.message
@@ -1046,25 +1066,53 @@ class DisseminationCreateView(MeetingActionMixin, FormView):
 
 
 class MeetingPdfView(MeetingMixin, View):
-    """Signed: the stored PDF, byte for byte. Not yet signed: a preview marked DỰ THẢO."""
+    """Signed: the stored PDF, byte for byte, while it matches its hash. Not yet signed:
+    a preview marked DỰ THẢO."""
 
     kind = DocumentKind.MINUTES
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         name = f"{'bien-ban' if self.kind == DocumentKind.MINUTES else 'nghi-quyet'}-{meeting.cell.code}-{meeting.meeting_date:%Y%m%d}"
-        if meeting.state == MeetingState.SIGNED:
-            document = documents.stored_document(meeting, self.kind)
-            body = documents.read_document(document)
-        else:
-            render = (
-                pdf.render_minutes if self.kind == DocumentKind.MINUTES else pdf.render_resolution
-            )
-            body = render(meeting, draft=True)
-            name += "-du-thao"
+        try:
+            if meeting.state == MeetingState.SIGNED:
+                body = documents.signed_file(meeting, self.kind, actor=request.user)
+            else:
+                body = pdf.render_draft(meeting, self.kind)
+                name += "-du-thao"
+        except documents.DamagedDocument as exc:
+            return _document_unavailable(request, meeting, str(exc), status=500)
+        except (documents.DocumentError, pdf.RenderError) as exc:
+            return _document_unavailable(request, meeting, str(exc), status=503)
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         return response
+
+
+def _document_unavailable(request, meeting, message, *, status):
+    context = {"meeting": meeting, "org": meeting.cell, "message": message}
+    return TemplateResponse(request, "meetings/document_unavailable.html", context, status=status)
+
+
+class MeetingDocumentsView(MeetingMixin, TemplateView):
+    """Make a signed meeting's PDF files now, after an earlier attempt failed (GET asks)."""
+
+    permission = "manage"
+    template_name = "meetings/confirm.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "button": _("Tạo tệp PDF"),
+                "question": _("Tạo lại tệp PDF đã ký của cuộc họp này?")}  # fmt: skip
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        try:
+            documents.issue_now(meeting, actor=request.user)
+        except documents.DocumentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã tạo tệp PDF đã ký."))
+        return redirect(meeting)
 
 
 class ResolutionPdfView(MeetingPdfView):
@@ -1103,7 +1151,13 @@ class MinuteBookView(OrganisationMixin, FormView):
         form = self.get_form()
         if request.GET.get("download") and form.is_valid():
             start, end = form.period()
-            body, count = documents.minute_book(self.get_organisation(), start, end)
+            try:
+                body, count = book.minute_book(
+                    self.get_organisation(), start, end, actor=request.user
+                )
+            except (documents.DocumentError, pdf.RenderError) as exc:
+                form.add_error(None, str(exc))
+                return self.render_to_response(self.get_context_data(form=form))
             if not count:
                 form.add_error(None, _("Không có biên bản đã ký nào trong khoảng thời gian này."))
                 return self.render_to_response(self.get_context_data(form=form))
@@ -1121,26 +1175,70 @@ class MinuteBookView(OrganisationMixin, FormView):
 
 
 class VerifyCodeView(TemplateView):
-    """Public: what the QR code on printed minutes leads to. Shows no personal data."""
+    """Public: where the code and QR code printed on a signed document lead.
+
+    Shows what the paper itself shows in its header and signature blocks (the cell, the
+    title and date, the number, the signers' names and posts) and whether the stored
+    content and file still match what was signed; nothing of the minutes' content or
+    attendance.
+    """
 
     template_name = "meetings/verify_code.html"
 
     def get_context_data(self, **kwargs):
-        document = get_object_or_404(
-            MinutesDocument.objects.select_related("meeting__cell"),
-            code=self.kwargs["code"].upper(),
+        code = self.kwargs["code"].upper()
+        record = (
+            SignedRecord.objects.select_related("meeting__cell")
+            .filter(Q(minutes_code=code) | Q(resolution_code=code))
+            .first()
         )
-        meeting = document.meeting
+        if record is not None:
+            meeting = record.meeting
+            kind = DocumentKind.MINUTES if record.minutes_code == code else DocumentKind.RESOLUTION
+        else:  # a document made before signing fixed codes in a record
+            legacy = get_object_or_404(
+                MinutesDocument.objects.select_related("meeting__cell"), code=code
+            )
+            meeting, kind = legacy.meeting, legacy.kind
+        document = MinutesDocument.objects.filter(meeting=meeting, kind=kind).first()
         content_ok, _current, signed = verify(meeting)
+        if record is not None:
+            content_ok = content_ok and signed == [record.content_hash]
         return {
             **super().get_context_data(**kwargs),
-            "content_hash": signed[0] if signed else "",
-            "document": document,
+            "code": code,
+            "kind": DocumentKind(kind),
             "meeting": meeting,
+            "record": record,
+            "content_hash": record.content_hash if record else (signed[0] if signed else ""),
+            "document": document,
             "content_ok": content_ok,
-            "file_ok": documents.document_intact(document),
-            "signatures": meeting.signatures.all(),
+            "file_ok": document is None or _intact(document),
+            "signers": _signers_as_printed(meeting, record, kind),
         }
+
+
+def _intact(document):
+    try:
+        return documents.document_intact(document)
+    except OSError:
+        return False
+
+
+def _signers_as_printed(meeting, record, kind):
+    """(role, name, post, when) of each signature, as the document prints them."""
+    if record is not None:
+        signers = [(role, s["name"], s["position"], datetime.datetime.fromisoformat(s["signed_at"]))
+                   for role, s in record.snapshot["signers"].items()]  # fmt: skip
+    else:
+        signers = [(s.role, s.signer_name, s.signer_position, s.signed_at)
+                   for s in meeting.signatures.all()]  # fmt: skip
+    if kind == DocumentKind.RESOLUTION:  # signed for the cell by its secretary, the chair
+        return [(_("Bí thư"), name, post, when) for role, name, post, when in signers
+                if role == SignerRole.CHAIR]  # fmt: skip
+    order = [SignerRole.MINUTE_TAKER, SignerRole.CHAIR]
+    return [(SignerRole(role).label, name, post, when)
+            for role, name, post, when in sorted(signers, key=lambda s: order.index(s[0]))]  # fmt: skip
 
 
 SLOT_COLUMNS = ["group_id", "year", "quarter", "postponed", "host__name", "meeting__planned_at",

@@ -45,10 +45,10 @@ $python manage.py load_demo >/dev/null
 say "store the PDFs of Thanh Sơn's first 8 signed meetings in $DJANGO_MEDIA_ROOT"
 $python manage.py shell -c '
 from meetings.documents import issue_documents
-from meetings.models import Meeting
-signed = Meeting.objects.filter(cell__code="VX-TT-THANHSON", state="signed")
-for meeting in signed.order_by("planned_at")[:8]:
-    issue_documents(meeting)
+from meetings.models import SignedRecord
+records = SignedRecord.objects.filter(meeting__cell__code="VX-TT-THANHSON")
+for record in records.select_related("meeting__cell").order_by("meeting__planned_at")[:8]:
+    issue_documents(record)
 ' >/dev/null
 before=$($python manage.py verify_minutes) || fail "verify_minutes fails on the source"
 checked=$(summary "$before")
@@ -77,7 +77,11 @@ if out=$($python manage.py verify_minutes --org VX-TT-THANHSON 2>&1); then
 fi
 grep -q "TỆP HỎNG" <<<"$out" || fail "verify_minutes failed without naming the PDF: $out"
 say "a PDF with one byte changed: verify_minutes fails ($(grep -o '[0-9/]* tệp PDF[^.]*' <<<"$out"))"
-cp "$work/kept.pdf" "$pdf"
+# Made again from its signing record, the file comes back byte for byte.
+$python manage.py issue_documents --repair --org VX-TT-THANHSON >/dev/null \
+  || fail "issue_documents --repair did not restore the changed PDF"
+cmp -s "$pdf" "$work/kept.pdf" || fail "the repaired PDF differs from the stored one"
+say "issue_documents --repair made the same bytes again from the signing record"
 psql -X -q "$DATABASE_URL" -c "UPDATE meetings_agendaitem SET content = content || ' (sửa)'
   WHERE id = (SELECT a.id FROM meetings_agendaitem a JOIN meetings_meeting m ON m.id = a.meeting_id
               JOIN members_organisation o ON o.id = m.cell_id

@@ -103,6 +103,7 @@ MATRIX = {
     "meetings:meeting_pdf": Row("signed", READ_CELL),
     "meetings:resolution_pdf": Row("signed", READ_CELL),
     "meetings:meeting_addendum": Row("signed", MANAGE_CELL),
+    "meetings:meeting_documents": Row("signed", MANAGE_CELL),
     "meetings:task_create": Row("signed", MANAGE_CELL),
     "meetings:task_update": Row("task", MANAGE_CELL),
     "meetings:dissemination_create": Row("signed", MANAGE_CELL),

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from meetings import services
@@ -75,10 +76,14 @@ def complete_minutes(meeting, people):
 
 
 def signed_meeting(people, day):
-    """A complete meeting of the cell on `day`, signed by chair and minute-taker."""
+    """A complete meeting of the cell on `day`, signed by chair and minute-taker, its
+    documents made as they are once the signature commits."""
     meeting = submitted_meeting(people, day)
     services.sign_minutes(meeting=meeting, user=people["taker_user"], password="pw-for-tests-1")
-    services.sign_minutes(meeting=meeting, user=people["secretary_user"], password="pw-for-tests-1")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.sign_minutes(
+            meeting=meeting, user=people["secretary_user"], password="pw-for-tests-1"
+        )
     meeting.refresh_from_db()
     return meeting
 

@@ -98,7 +98,7 @@ def test_user_text_prints_as_text_and_fetches_nothing(held_meeting, cell_people)
     )  # fmt: skip
     meeting.refresh_from_db()
     fetcher = pdf.StaticOnlyFetcher()
-    pages, _fonts = read(pdf.render_minutes(meeting, draft=True, fetcher=fetcher))
+    pages, _fonts = read(pdf.render_draft(meeting, "minutes", fetcher=fetcher))
     text = "".join(pages)
     assert '<script>alert("x")</script>' in text and "http://example.com/track.png" in text
     assert fetcher.refused == []  # nothing asked for anything but the bundled fonts
@@ -157,8 +157,13 @@ def test_the_minute_book_binds_the_year(client, cell_people, tmp_path):
             rf"{n}\. Sinh hoạt chi bộ tháng 0{n + 2} năm 2018 \(05/0{n + 2}/2018\) {start}\b",
             pages[1],
         )
-    for number, page in enumerate(pages, start=1):
-        assert f"Trang {number}/{len(pages)}" in page
+    # The book numbers its pages at the top, the cover aside; each signed page keeps
+    # its own footer as it was signed.
+    assert "Trang sổ" not in pages[0]
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"Trang sổ {number}/{len(pages)}" in page
+    for start in starts:
+        assert re.search(r"Trang 1/\d", pages[start - 1])
     assert "XÁC NHẬN CỦA CHI BỘ" in pages[-1]
     assert_bundled_fonts_only(fonts)
     empty = client.get(url, {"year": 2017, "download": 1})

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.urls import reverse
 
 from meetings import services
@@ -20,8 +21,12 @@ def submitted(held_meeting, cell_people):
 
 
 def sign(client, user, meeting, password="pw-for-tests-1"):
+    """Sign through the page; what runs once the signature commits runs too."""
     client.force_login(user)
-    return client.post(reverse("meetings:meeting_sign", args=[meeting.pk]), {"password": password})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("meetings:meeting_sign", args=[meeting.pk]), {"password": password}
+        )
 
 
 def test_chair_and_minute_taker_sign_in_either_order_and_the_meeting_freezes(

@@ -1,16 +1,20 @@
 """The demo district matches the seed figures and gives each demo login its scope."""
 
+import io
+import re
 from collections import Counter
 
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
-from meetings.models import Meeting, RotationSlot
+from meetings.models import Meeting, RotationSlot, SignedRecord
 from members.enums import OrgKind
 from members.models import Member, Organisation, Position, Role
 
 
-def test_demo_district_matches_the_seed_and_loads_once(client, db):
+def test_demo_district_matches_the_seed_and_loads_once(client, db, tmp_path):
     call_command("load_demo")
     district = Organisation.objects.get(code="VX")
     committees = Organisation.objects.filter(parent=district, kind=OrgKind.GRASSROOTS_COMMITTEE)
@@ -63,6 +67,21 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db):
     held = Meeting.objects.filter(cell__path__startswith=district.path).count()
     assert 0.9 * 475 * 12 < held < 475 * 12  # most cells meet monthly; some months are missed
     call_command("verify_minutes", org="VX-TT")
+    # Every signed minutes has its record from the moment it was signed: each code printed
+    # in a minute book answers, in either language, before anyone downloads anything.
+    signed = Meeting.objects.filter(cell__path__startswith=district.path, state="signed")
+    assert SignedRecord.objects.filter(meeting__in=signed).count() == signed.count()
+    call_command("print_minute_books", org="VX-TT-THANHSON", year=2018, out=str(tmp_path))
+    book = (tmp_path / "so-bien-ban-VX-TT-THANHSON-2018.pdf").read_bytes()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(book)).pages)
+    codes = re.findall(r"Mã xác minh: ([A-Z2-7]{10})", text)
+    assert len(codes) == 12
+    for language, valid in (("vi", "Hợp lệ"), ("en", "Valid")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for code in codes:
+            page = client.get(reverse("meetings:verify_code", args=[code])).content.decode()
+            assert valid in page and "KHÔNG" not in page and "NOT" not in page, code
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
     # 2018's rotation: 27 committees and the district's direct cells, four quarters each,
     # each quarter's model meeting held by its host (the police committee has no cells).
 

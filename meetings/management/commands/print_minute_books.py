@@ -3,8 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.documents import minute_book
-from members.models import Organisation
+from meetings.book import minute_book
+from meetings.documents import DocumentError
+from meetings.pdf import RenderError
+from members.models import Organisation, tree_order
 
 
 class Command(BaseCommand):
@@ -22,9 +24,13 @@ class Command(BaseCommand):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        written = 0
-        for cell in Organisation.objects.subtree_of(root).cells().order_by("path"):
-            body, count = minute_book(cell, start, end)
+        written, refused = 0, []
+        for cell in sorted(Organisation.objects.subtree_of(root).cells(), key=tree_order):
+            try:
+                body, count = minute_book(cell, start, end)
+            except (DocumentError, RenderError) as exc:
+                refused.append(f"{cell.name}: {exc}")
+                continue
             if not count:
                 continue
             path = folder / f"so-bien-ban-{cell.code}-{year}.pdf"
@@ -32,3 +38,5 @@ class Command(BaseCommand):
             written += 1
             self.stdout.write(f"{path}: {count} biên bản")
         self.stdout.write(f"Đã in {written} sổ biên bản năm {year}.")
+        if refused:
+            raise CommandError("Không in được:\n" + "\n".join(refused))
