@@ -1,13 +1,15 @@
 """The minute book (sổ biên bản): a cell's signed minutes of a period in one PDF.
 
-The book is made of what was signed. Its own pages (cover, index, closing page) are
-laid out around blank places for the signed pages; each stored signed document's pages
-are then drawn on those places as they are, their content untouched, and the book's
-page number is printed in the top margin. Nothing of a signed page is laid out again,
-so a rename or a reorganisation after signing changes no page of the book.
+The book is made of what was signed. Each stored signed document's pages are drawn on
+the book's pages as they are, their content untouched, between the book's own pages
+(cover, index, closing page); every page but the cover then carries the book's page
+number in its top margin. Nothing of a signed page is laid out again, so a rename or a
+reorganisation after signing changes no page of the book, and a book costs the layout
+of its own three or four pages.
 """
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass
 
@@ -19,7 +21,7 @@ from meetings import documents, pdf
 from meetings.enums import DocumentKind, MeetingState
 from meetings.models import Meeting
 
-SIGNED_PAGE = NameObject("/CellmeetSignedPage")
+DRAWN = NameObject("/CellmeetDrawnPage")
 
 
 @dataclass
@@ -28,10 +30,12 @@ class Entry:
     title: str
     day: datetime.date
     body: bytes | None  # the stored minutes; None when there is no valid signed document
+    reader: PdfReader | None = None
+    first_page: int | None = None  # in the book
 
     @property
     def pages(self):
-        return range(len(PdfReader(io.BytesIO(self.body)).pages)) if self.body else range(0)
+        return self.reader.pages if self.reader else []
 
 
 def minute_book(cell, start, end, *, actor=None):
@@ -54,16 +58,29 @@ def minute_book(cell, start, end, *, actor=None):
     if not meetings:
         return None, 0
     entries = [_entry(meeting, actor) for meeting in meetings]
-    names = _names(cell, meetings)
+    cell_name, superior = _names(cell, meetings)
     if start.month == 1 and start.day == 1 and end == start.replace(month=12, day=31):
         label = f"Năm {start.year}"
     else:
         label = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
-    shell = pdf.render_book_shell(
-        {"cell_name": names[0], "superior": names[1], "entries": entries,
-         "period_label": label, "printed_on": timezone.localdate()}
-    )  # fmt: skip
-    return _bind(shell, entries), len(entries)
+    context = {"cell_name": cell_name, "superior": superior, "entries": entries,
+               "period_label": label, "printed_on": timezone.localdate()}  # fmt: skip
+    front = 2  # the cover and a one-page index, until the layout says otherwise
+    while True:
+        _number(entries, front)
+        own = PdfReader(io.BytesIO(pdf.render_book_pages(context)))
+        closing = own.get_destination_page_number(own.named_destinations["closing"])
+        if closing == front:
+            break
+        front = closing
+    return _bind(own, front, entries), len(entries)
+
+
+def _number(entries, front):
+    page = front + 1
+    for entry in entries:
+        entry.first_page = page if entry.body else None
+        page += len(entry.pages)
 
 
 def _entry(meeting, actor):
@@ -78,7 +95,8 @@ def _entry(meeting, actor):
         raise
     except documents.DocumentError:
         body = None  # listed in the index as having no valid signed document
-    return Entry(meeting, title, datetime.date.fromisoformat(day), body)
+    reader = PdfReader(io.BytesIO(body)) if body else None
+    return Entry(meeting, title, datetime.date.fromisoformat(day), body, reader)
 
 
 def _names(cell, meetings):
@@ -90,24 +108,31 @@ def _names(cell, meetings):
     return cell.name, cell.parent.name if cell.parent_id else ""
 
 
-def _bind(shell, entries):
-    """The shell with each entry's signed pages drawn on the places kept for them."""
-    writer = PdfWriter(clone_from=io.BytesIO(shell))
-    reader = PdfReader(io.BytesIO(shell))
-    starts = {
-        name: reader.get_destination_page_number(destination)
-        for name, destination in reader.named_destinations.items()
-    }
+def _bind(own, front, entries):
+    """The book's pages in order, each drawn on its numbered page."""
+    sources = list(own.pages[:front])
+    outline = []
     for entry in entries:
-        if not entry.body:
-            continue
-        first = starts[f"m{entry.meeting.pk}"]
-        signed = PdfReader(io.BytesIO(entry.body))
-        for offset, page in enumerate(signed.pages):
-            _draw(writer, writer.pages[first + offset], page)
+        if entry.first_page:
+            outline.append((f"{entry.title} ({entry.day:%d/%m/%Y})", entry.first_page - 1))
+        sources.extend(entry.pages)
+    sources.extend(own.pages[front:])
+    writer = PdfWriter()
+    for number, source in zip(PdfReader(io.BytesIO(_numbered(len(sources)))).pages, sources,
+                              strict=True):  # fmt: skip
+        _draw(writer, writer.add_page(number), source)
+    for title, index in outline:
+        writer.add_outline_item(title=title, page_number=index)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=32)
+def _numbered(count):
+    """`count` blank A4 pages numbered "Trang sổ n/count" in the top margin, the first
+    unnumbered: the same for every book of that length, so made once per process."""
+    return pdf.render_book_numbers(count)
 
 
 def _draw(writer, target, page):
@@ -123,14 +148,14 @@ def _draw(writer, target, page):
         NameObject("/BBox"): page.mediabox,
         NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
     })  # fmt: skip
-    # The shell's pages may share one resource dictionary: the target gets its own.
+    # The numbered pages may share one resource dictionary: the target gets its own.
     resources = DictionaryObject(target["/Resources"].get_object())
     xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-    xobjects[SIGNED_PAGE] = writer._add_object(form.flate_encode())
+    xobjects[DRAWN] = writer._add_object(form.flate_encode())
     resources[NameObject("/XObject")] = xobjects
     target[NameObject("/Resources")] = resources
     draw = DecodedStreamObject()
-    draw.set_data(b"q " + SIGNED_PAGE.encode() + b" Do Q\n")
+    draw.set_data(b"q " + DRAWN.encode() + b" Do Q\n")
     own = target["/Contents"]
     own_streams = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
     target[NameObject("/Contents")] = ArrayObject([writer._add_object(draw), *own_streams])

@@ -12,6 +12,8 @@ import io
 import logging
 import mimetypes
 import multiprocessing
+import os
+import queue
 import zoneinfo
 from pathlib import Path
 from urllib.parse import unquote
@@ -159,61 +161,105 @@ def _render(template, context, fetcher=None, *, metadata=None):
 
 
 def write_pdf(html, fetcher=None):
-    """`html` laid out as PDF in a child process, killed if it takes longer than
-    CELLMEET_RENDER_SECONDS: whatever a user typed, a worker is busy for that long at most
-    and gets its memory back. Raises RenderTimeout, or RenderError if the child failed."""
-    fetcher = fetcher or StaticOnlyFetcher()
-    _warm_up()
-    gc.freeze()  # the child shares the parent's objects instead of copying them
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_layout_in_child, args=(html, fetcher, sender), daemon=True)
-    child.start()
-    sender.close()
+    """`html` laid out as PDF by a layout process, which is stopped if it takes longer
+    than CELLMEET_RENDER_SECONDS: whatever a user typed, a request waits that long at
+    most and the app process stays free. Raises RenderTimeout, or RenderError if the
+    layout failed. URLs the layout was refused are added to `fetcher.refused`."""
+    layouter = _idle.get_nowait() if not _idle.empty() else Layouter()
     try:
-        if not receiver.poll(settings.CELLMEET_RENDER_SECONDS):
-            child.kill()
-            raise RenderTimeout(
-                _("Văn bản quá dài hoặc quá phức tạp: tạo tệp PDF mất quá lâu (hơn %(s)s giây).")
-                % {"s": settings.CELLMEET_RENDER_SECONDS}
-            )
-        try:
-            ok, body, refused = receiver.recv()
-        except EOFError:
-            ok, body, refused = False, "the layout process ended without an answer", []
-    finally:
-        receiver.close()
-        child.join()
-        gc.unfreeze()
-    fetcher.refused.extend(refused)
+        ok, body, refused = layouter.lay_out(html, settings.CELLMEET_RENDER_SECONDS)
+    except RenderTimeout:
+        layouter.stop()
+        raise
+    else:
+        _idle.put(layouter)
+    if fetcher is not None:
+        fetcher.refused.extend(refused)
     if not ok:
         log.error("PDF layout failed: %s", body)
         raise RenderError(_("Không tạo được tệp PDF (lỗi dàn trang)."))
     return body
 
 
-def _layout_in_child(html, fetcher, sender):
+class Layouter:
+    """A child process that lays out documents, one at a time, and keeps the fonts
+    loaded between them (loading them is most of a small document's cost). Forked from
+    the app process on first use; idle ones are kept for the next document, so each app
+    process has as many as it lays out documents at once (one under gunicorn's workers).
+    One that overruns is killed, and its memory goes with it; each is replaced after
+    RECYCLE documents, so that no layout cache grows for ever."""
+
+    RECYCLE = 200
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.connection, child_end = context.Pipe()
+        gc.freeze()  # the child shares the parent's objects rather than copying them
+        try:
+            self.process = context.Process(target=_serve, args=(child_end,), daemon=True)
+            self.process.start()
+        finally:
+            gc.unfreeze()
+        child_end.close()
+        self.done = 0
+
+    def lay_out(self, html, seconds):
+        """(ok, PDF or the error, refused URLs); raises RenderTimeout."""
+        try:
+            self.connection.send(html)
+            if not self.connection.poll(seconds):
+                raise RenderTimeout(
+                    _("Văn bản quá dài hoặc quá phức tạp: tạo tệp PDF mất quá lâu "
+                      "(hơn %(s)s giây).") % {"s": f"{seconds:g}"}
+                )  # fmt: skip
+            answer = self.connection.recv()
+        except (EOFError, OSError) as exc:  # the process died under the layout
+            self.stop()
+            return False, f"layout process lost: {exc!r}", []
+        self.done += 1
+        if self.done >= self.RECYCLE:
+            self.stop()
+        return answer
+
+    def stop(self):
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+_idle = queue.LifoQueue()
+
+
+def _serve(connection):
+    """The layout process: documents in, PDFs out, until the app process goes away."""
+    # Nothing inherited but its own pipe: another layout process's pipe held open here
+    # would keep that one waiting for documents after the app process is gone.
+    keep = connection.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
     try:
-        body = _layout(html, fetcher)
-        sender.send((True, body, fetcher.refused))
-    except Exception as exc:  # reported to the parent, which logs it
-        sender.send((False, f"{type(exc).__name__}: {exc}", fetcher.refused))
-    finally:
-        sender.close()
+        _layout(f"<style>{font_faces()}</style><p style='font-family:{FONT_FAMILY}'>Đ "
+                f"<b>Đ</b> <i>Đ</i></p>", StaticOnlyFetcher())  # fmt: skip
+    except Exception:  # the first document reports what is wrong
+        pass
+    while True:
+        try:
+            html = connection.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        fetcher = StaticOnlyFetcher()
+        try:
+            answer = True, _layout(html, fetcher), fetcher.refused
+        except Exception as exc:  # reported to the app process, which logs it
+            answer = False, f"{type(exc).__name__}: {exc}", fetcher.refused
+        connection.send(answer)
 
 
 def _layout(html, fetcher):
     return HTML(string=html, url_fetcher=fetcher, base_url=SCHEME + "static/").write_pdf(
         font_config=_font_config()
     )
-
-
-@functools.cache
-def _warm_up():
-    # Once per process, in the process itself: fonts loaded here are loaded in every
-    # child that lays out a document afterwards (a cold child takes twice as long).
-    _layout(f"<style>{font_faces()}</style><p style='font-family:{FONT_FAMILY}'>Đ "
-            f"<b>Đ</b> <i>Đ</i></p>", StaticOnlyFetcher())  # fmt: skip
 
 
 @functools.cache
@@ -370,6 +416,11 @@ def render_rotation(org, year, quarters, rows):
     )  # fmt: skip
 
 
-def render_book_shell(context):
-    """The minute book's own pages around the signed ones (meetings.book)."""
+def render_book_pages(context):
+    """The minute book's own pages: cover, index and closing page (meetings.book)."""
     return _render("meetings/pdf/book.html", context)
+
+
+def render_book_numbers(count):
+    """`count` blank pages carrying the book's page numbers (meetings.book)."""
+    return _render("meetings/pdf/book_numbers.html", {"pages": range(count)})
