@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from meetings import pdf
+from meetings import layout, pdf
 from meetings.content import load_parts, signed_version
 from meetings.enums import DocumentKind, MeetingState
 from meetings.models import Meeting, MinutesDocument, SignedRecord
@@ -147,7 +147,7 @@ def issue_documents(record, kinds=tuple(DocumentKind.values), *, actor=None):
     Side effects: for each, the PDF through Django's storage and a MinutesDocument row
     with the SHA-256 of the stored bytes; never overwrites one. A note of an earlier
     failure on the record is cleared, and the meeting's log says the files are made.
-    Raises pdf.RenderError when a document cannot be made.
+    Raises layout.RenderError when a document cannot be made.
     """
     made = []
     existing = set(MinutesDocument.objects.filter(meeting_id=record.meeting_id).values_list(
@@ -207,14 +207,14 @@ def issue_now(meeting, *, actor=None):
     record.meeting = meeting
     try:
         return issue_documents(record, actor=actor)
-    except pdf.RenderError as exc:
+    except layout.RenderError as exc:
         note_failure(record, exc)
         raise DocumentError(str(exc)) from exc
 
 
 def note_failure(record, exc):
     log.exception("documents of meeting %s not made", record.meeting_id)
-    message = str(exc) if isinstance(exc, pdf.RenderError) else _("Lỗi hệ thống.")
+    message = str(exc) if isinstance(exc, layout.RenderError) else _("Lỗi hệ thống.")
     record.issue_error = message[:300]
     record.issue_failed_at = timezone.now()
     record.save(update_fields=["issue_error", "issue_failed_at"])

@@ -25,6 +25,7 @@ from meetings import (
     compliance,
     counting,
     documents,
+    layout,
     notices,
     pdf,
     ratings,
@@ -1082,7 +1083,7 @@ class MeetingPdfView(MeetingMixin, View):
                 name += "-du-thao"
         except documents.DamagedDocument as exc:
             return _document_unavailable(request, meeting, str(exc), status=500)
-        except (documents.DocumentError, pdf.RenderError) as exc:
+        except (documents.DocumentError, layout.RenderError) as exc:
             return _document_unavailable(request, meeting, str(exc), status=503)
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
@@ -1155,7 +1156,7 @@ class MinuteBookView(OrganisationMixin, FormView):
                 body, count = book.minute_book(
                     self.get_organisation(), start, end, actor=request.user
                 )
-            except (documents.DocumentError, pdf.RenderError) as exc:
+            except (documents.DocumentError, layout.RenderError) as exc:
                 form.add_error(None, str(exc))
                 return self.render_to_response(self.get_context_data(form=form))
             if not count:

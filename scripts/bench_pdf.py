@@ -31,7 +31,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from meetings import book, documents, pdf  # noqa: E402
+from meetings import book, documents, layout, pdf  # noqa: E402
 from meetings.content import load_parts  # noqa: E402
 from meetings.models import Meeting, MinutesDocument, SignedRecord  # noqa: E402
 from members.models import Organisation  # noqa: E402
@@ -91,7 +91,7 @@ def main():
         runs=3,
     )  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    layout_peak = max(map(layout_memory, list(pdf._idle.queue)), default=0)
+    layout_peak = max(map(layout_memory, list(layout._idle.queue)), default=0)
     print(f"peak memory: process {peak:.0f} MB, layout process {layout_peak:.0f} MB")
     if first_book is None:
         print("(the book's documents were already stored: its first time is not measured)")

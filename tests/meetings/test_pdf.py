@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from meetings import pdf, services
+from meetings import layout, pdf, services
 from meetings.models import MinutesDocument
 from tests.meetings.conftest import complete_minutes, signed_meeting
 
@@ -97,7 +97,7 @@ def test_user_text_prints_as_text_and_fetches_nothing(held_meeting, cell_people)
               "conclusion": hostile, "items": {item.pk: hostile}},
     )  # fmt: skip
     meeting.refresh_from_db()
-    fetcher = pdf.StaticOnlyFetcher()
+    fetcher = layout.StaticOnlyFetcher()
     pages, _fonts = read(pdf.render_draft(meeting, "minutes", fetcher=fetcher))
     text = "".join(pages)
     assert '<script>alert("x")</script>' in text and "http://example.com/track.png" in text
@@ -115,7 +115,7 @@ def test_user_text_prints_as_text_and_fetches_nothing(held_meeting, cell_people)
     ],
 )
 def test_the_fetcher_refuses_anything_but_our_files(url):
-    fetcher = pdf.StaticOnlyFetcher()
+    fetcher = layout.StaticOnlyFetcher()
     with pytest.raises(ValueError):
         fetcher.fetch(url)
     ok = fetcher.fetch("cellmeet:static/css/cellmeet.css")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.pdf import font_cache, prepare_fonts
+from meetings.layout import font_cache, prepare_fonts
 
 
 class Command(BaseCommand):

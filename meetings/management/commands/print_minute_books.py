@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meetings.book import minute_book
 from meetings.documents import DocumentError
-from meetings.pdf import RenderError
+from meetings.layout import RenderError
 from members.models import Organisation, tree_order
 
 
