@@ -20,6 +20,7 @@ from members.enums import (
     RoleKind,
     Sex,
 )
+from members.querysets import TouchingQuerySet
 from members.text import fold, name_keys
 
 
@@ -45,7 +46,7 @@ def branch_below(root, org):
     return int(ids[root.depth + 2]) if len(ids) > root.depth + 3 else None
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(TouchingQuerySet):
     def cells(self):
         return self.filter(kind__in=OrgKind.cell_kinds())
 
@@ -95,6 +96,7 @@ class Organisation(models.Model):
     revision = models.PositiveBigIntegerField(default=1, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
+    revision_path = "self"  # the unit itself, and the parent it had when read
 
     class Meta:
         verbose_name = _("tổ chức đảng")
@@ -159,7 +161,7 @@ MEMBER_FIELDS = [
 ]
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(TouchingQuerySet):
     def on_roll(self):
         return self.filter(status__in=MemberStatus.on_roll())
 
@@ -205,6 +207,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    revision_path = "cell"
 
     class Meta:
         verbose_name = _("đảng viên")
@@ -256,9 +259,7 @@ class Member(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         member = super().from_db(db, field_names, values)
-        # A transfer changes the cell: the cell it left is touched too; a new name shows
-        # on the pages of every cell the member was in (members.revisions).
-        member._loaded_cell_id = member.__dict__.get("cell_id")
+        # A new name shows on the pages of every cell the member was in (members.revisions).
         member._loaded_full_name = member.__dict__.get("full_name")
         return member
 
@@ -274,6 +275,9 @@ class MemberStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "member__cell"
 
     class Meta:
         verbose_name = _("thay đổi tình trạng")
@@ -296,6 +300,9 @@ class Membership(models.Model):
     started_on = models.DateField(_("từ ngày"))
     ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "cell"
 
     class Meta:
         verbose_name = _("quá trình sinh hoạt")
@@ -328,6 +335,9 @@ class Position(models.Model):
     started_on = models.DateField(_("từ ngày"))
     ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "cell"
+
     class Meta:
         verbose_name = _("chức vụ trong chi bộ")
         verbose_name_plural = _("chức vụ trong chi bộ")
@@ -358,6 +368,13 @@ class Position(models.Model):
         return self.ended_on is None
 
 
+class RoleQuerySet(models.QuerySet):
+    def valid(self, day=None):
+        """Roles that give access on `day` (today): not ended, or ended after it."""
+        day = day or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
 class Role(models.Model):
     """What a user may do, and where: the organisation whose subtree the role covers."""
 
@@ -366,6 +383,12 @@ class Role(models.Model):
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("vai trò"), max_length=20, choices=RoleKind.choices)
+    # A role ends when the fact it hung on does (a transfer, an ended term, a dissolved
+    # unit), or when staff end it; it is kept, as the record of who could see what.
+    ended_on = models.DateField(_("kết thúc ngày"), null=True, blank=True)
+
+    objects = RoleQuerySet.as_manager()
+    revision_path = None  # access is read afresh on every request, never kept
 
     class Meta:
         verbose_name = _("vai trò")
@@ -373,7 +396,9 @@ class Role(models.Model):
         constraints = [
             _choice_check("kind", RoleKind, "role_kind_valid"),
             models.UniqueConstraint(
-                fields=["user", "organisation", "kind"], name="role_unique_per_org"
+                fields=["user", "organisation", "kind"],
+                condition=Q(ended_on__isnull=True),
+                name="role_unique_per_org",
             ),
         ]
 
@@ -381,7 +406,7 @@ class Role(models.Model):
         return f"{self.user} — {self.get_kind_display()} — {self.organisation}"
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(TouchingQuerySet):
     """The trail is append-only: bulk edits and deletes are refused like single ones."""
 
     def update(self, **kwargs):
@@ -413,6 +438,9 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
+    # The meeting page shows its log; events that change no data touch nothing.
+    revision_path = "organisation"
+    QUIET_ACTIONS = {"lockout", "user.password_change", "user.create", "user.update"}
 
     class Meta:
         verbose_name = _("nhật ký")
@@ -430,6 +458,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly
+
+    @property
+    def changes_no_data(self):
+        return self.action in self.QUIET_ACTIONS
 
     @property
     def change_lines(self):
@@ -478,6 +510,8 @@ class LoginAttempt(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     succeeded = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    revision_path = None  # counts password checks; shown in no summary
 
     class Meta:
         indexes = [

@@ -30,7 +30,7 @@ def roles_for_user(user):
     if not user.is_authenticated:
         return []
     if not hasattr(user, _ROLES_CACHE):
-        roles = list(Role.objects.filter(user=user).select_related("organisation"))
+        roles = list(Role.objects.valid().filter(user=user).select_related("organisation"))
         setattr(user, _ROLES_CACHE, roles)
     return getattr(user, _ROLES_CACHE)
 

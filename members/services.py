@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import revisions
+from members import revisions, roles, workflow
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole
 from members.models import (
     AuditEvent,
@@ -56,12 +56,6 @@ def _plain(value):
     return str(value)
 
 
-def _set_path(org):
-    prefix = org.parent.path if org.parent_id else "/"
-    org.path = f"{prefix}{org.pk}/"
-    org.depth = org.path.count("/") - 2
-
-
 def _save_versioned(instance, data, version):
     """Save `data` onto `instance` only if nobody saved it since `version` was read."""
     model = type(instance)
@@ -91,8 +85,7 @@ def create_organisation(*, actor, parent, data):
         raise MembersError(_("Tổ đảng không có tổ chức trực thuộc."))
     org = Organisation(parent=parent, **data)
     org.save()
-    _set_path(org)
-    org.save(update_fields=["path", "depth"])
+    org.refresh_from_db(fields=["path", "depth"])  # set by the database (members 0009)
     record_audit(
         actor=actor,
         action="organisation.create",
@@ -140,6 +133,7 @@ def dissolve_organisation(*, actor, org, on, reason=""):
     org.dissolved_on = on
     org.version += 1
     org.save(update_fields=["dissolved_on", "version"])
+    roles.unit_dissolved(actor=actor, org=org, on=on)
     record_audit(
         actor=actor,
         action="organisation.dissolve",
@@ -149,6 +143,36 @@ def dissolve_organisation(*, actor, org, on, reason=""):
         changes={"reason": reason},
     )
     return org
+
+
+@transaction.atomic
+def save_account(*, actor, user, changed):
+    """Save a user account created or changed by the superuser; audited (what changed,
+    never the password itself)."""
+    created = user.pk is None
+    user.save()
+    fields = sorted(set(changed) - {"password", "password1", "password2"})
+    record_audit(
+        actor=actor,
+        action="user.create" if created else "user.update",
+        target=user,
+        organisation=None,
+        summary=(_("Tạo tài khoản %(u)s") if created else _("Sửa tài khoản %(u)s"))
+        % {"u": user.get_username()},
+        changes={"fields": fields} if fields else None,
+    )
+    return user
+
+
+def password_changed(*, actor, user):
+    """Write the change of `user`'s password to the audit log."""
+    record_audit(
+        actor=actor,
+        action="user.password_change",
+        target=user,
+        organisation=None,
+        summary=_("Đổi mật khẩu của tài khoản %(u)s") % {"u": user.get_username()},
+    )
 
 
 def _check_cell(cell):
@@ -229,6 +253,14 @@ def update_member(*, actor, member, data, version):
     return member
 
 
+def _check_move(member, to_status, on):
+    """Refuse a change of status the table of members.workflow does not allow on `on`."""
+    last = member.status_changes.order_by("-effective_on").values_list("effective_on", flat=True)
+    reasons = workflow.reasons_against(member, to_status, on, last_change=last.first())
+    if reasons:
+        raise MembersError(" ".join(reasons))
+
+
 def _check_date(member, on):
     """A status date must follow the member's admission and their last recorded change."""
     if on > timezone.localdate():
@@ -282,6 +314,7 @@ def exempt_member(*, actor, member, on, reason):
         )
     if not reason.strip():
         raise MembersError(_("Cần ghi lý do miễn sinh hoạt."))
+    _check_move(member, MemberStatus.EXEMPTED, on)
     _set_status(actor=actor, member=member, status=MemberStatus.EXEMPTED, on=on, reason=reason)
     record_audit(
         actor=actor,
@@ -313,10 +346,11 @@ def record_status(*, actor, member, status, on, reason):
         raise MembersError(_("Đảng viên đã ở tình trạng này."))
     if not reason.strip():
         raise MembersError(_("Cần ghi lý do hoặc số quyết định."))
-    _check_date(member, on)
+    _check_move(member, status, on)
     if status != MemberStatus.SUSPENDED:
         _end_open_posts(member, on)
         Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        roles.member_left_cell(actor=actor, member=member, cell=member.cell, on=on)
     _set_status(actor=actor, member=member, status=status, on=on, reason=reason)
     record_audit(
         actor=actor,
@@ -338,7 +372,7 @@ def recognise_official(*, actor, member, on, reason):
             _("Chỉ công nhận chính thức cho đảng viên dự bị; tình trạng hiện nay: %(s)s.")
             % {"s": member.get_status_display()}
         )
-    _check_date(member, on)
+    _check_move(member, MemberStatus.OFFICIAL, on)
     member.official_on = on
     member.save(update_fields=["official_on"])
     _set_status(actor=actor, member=member, status=MemberStatus.OFFICIAL, on=on, reason=reason)
@@ -360,7 +394,9 @@ def reinstate_member(*, actor, member, on, reason=""):
     returnable = (MemberStatus.EXEMPTED, MemberStatus.SUSPENDED, MemberStatus.TEMPORARILY_AWAY)
     if member.status not in returnable:
         raise MembersError(_("Đảng viên đang sinh hoạt bình thường; không có gì để khôi phục."))
-    _check_date(member, on)
+    _check_move(
+        member, MemberStatus.OFFICIAL if member.official_on else MemberStatus.PROBATIONARY, on
+    )
     if member.status == MemberStatus.TEMPORARILY_AWAY:
         Membership.objects.filter(
             member=member, kind=MembershipKind.TEMPORARY, ended_on__isnull=True
@@ -396,7 +432,10 @@ def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, 
             % {"s": member.get_status_display()}
         )
     from_cell = member.cell
-    _check_date(member, on)
+    if temporary:
+        _check_move(member, MemberStatus.TEMPORARILY_AWAY, on)
+    else:
+        _check_date(member, on)
     if temporary:
         if until is None or until <= on:
             raise MembersError(_("Chuyển sinh hoạt tạm thời cần ngày kết thúc sau ngày bắt đầu."))
@@ -430,6 +469,7 @@ def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, 
         member.cell = to_cell
         member.version += 1
         member.save(update_fields=["cell", "version", "updated_at"])
+        roles.member_left_cell(actor=actor, member=member, cell=from_cell, on=on, to_cell=to_cell)
         summary = _("Chuyển sinh hoạt chính thức %(name)s từ %(from)s đến %(to)s")
     record_audit(
         actor=actor,
@@ -469,8 +509,13 @@ def appoint_position(*, actor, cell, member, role, started_on):
         to_end = to_end | current.filter(role=role)
     if to_end.filter(started_on__gt=started_on).exists():
         raise MembersError(_("Ngày bắt đầu không thể trước nhiệm kỳ của chức vụ đang giữ."))
+    predecessors = list(to_end.exclude(member=member).select_related("member"))
     to_end.update(ended_on=started_on)
     position = Position.objects.create(cell=cell, member=member, role=role, started_on=started_on)
+    for ended in predecessors:
+        roles.post_ended(actor=actor, member=ended.member, cell=cell, on=started_on)
+    if role == PositionRole.SECRETARY:
+        roles.secretary_appointed(actor=actor, member=member, cell=cell)
     record_audit(
         actor=actor,
         action="position.appoint",
@@ -494,6 +539,7 @@ def end_position(*, actor, position, ended_on):
         raise MembersError(_("Ngày kết thúc không thể trước ngày bắt đầu."))
     position.ended_on = ended_on
     position.save(update_fields=["ended_on"])
+    roles.post_ended(actor=actor, member=position.member, cell=position.cell, on=ended_on)
     record_audit(
         actor=actor,
         action="position.end",

@@ -131,7 +131,9 @@ def test_duplicate_rows_and_taken_card_numbers_are_refused(staff, tree):
     response = post_import(staff, tree["x"], csv_file(rows))
     messages = [(e.row, e.message) for e in response.context["result"].errors]
     assert any(row == 3 and "Trùng với dòng 2" in m for row, m in messages)
-    assert any(row == 4 and "ngoài phạm vi" in m for row, m in messages)
+    # Refused without saying whose the number is, or that they are elsewhere.
+    assert any(row == 4 and "Số này không dùng được" in m for row, m in messages)
+    assert not any("ngoài phạm vi" in m for _row, m in messages)
     assert not any(taken.full_name in m for _row, m in messages)  # no names from other cells
     assert not Member.objects.filter(full_name="Hoàng Thị Lả").exists()
 
@@ -190,7 +192,7 @@ def test_xlsx_export_has_the_import_columns(staff, tree):
     body = staff.get(reverse("members:member_export_xlsx", args=[tree["x"].pk])).content
     sheet = load_workbook(io.BytesIO(body)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS
+    assert list(rows[0]) == [*HEADERS, "Phiên bản"]  # the version: a stale file is refused
     assert {row[0] for row in rows[1:]} == {"Nguyễn Thị Hương", "Lê Văn An", "Hoàng Văn Thạch"}
 
 

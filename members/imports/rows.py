@@ -1,9 +1,7 @@
-"""Member import and export (CSV and XLSX). An import is all or nothing."""
+"""Member rows read from a file: checked one by one, then written all or nothing, through
+the services and by the rules and rights of the pages (members.workflow)."""
 
-import codecs
-import csv
 import datetime
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from members import selectors, services, workflow
 from members.enums import MemberStatus, Sex
-from members.models import MEMBER_FIELDS, Member, MemberStatusChange, Organisation, age_on
-from members.services import record_audit, record_initial_history
+from members.imports.files import MAX_ROWS, ImportRefused, read_table
+from members.models import MEMBER_FIELDS, Member, Organisation, age_on
 from members.text import fold
 
 # (key, header as it appears in the file). Headers are Vietnamese in every language,
@@ -35,18 +34,18 @@ COLUMNS = [
     ("status", "Tình trạng"),
 ]
 HEADERS = [header for _key, header in COLUMNS]
-HEADER_KEYS = {fold(header): key for key, header in COLUMNS}
+# Exports add the version each member had: an import of that file refuses the rows of
+# members changed since. A file without the column is imported without that check.
+VERSION_HEADER = "Phiên bản"
+HEADER_KEYS = {fold(header): key for key, header in [*COLUMNS, ("version", VERSION_HEADER)]}
 REQUIRED = {"full_name", "sex", "date_of_birth", "admitted_on", "cell_code"}
 DATA_FIELDS = MEMBER_FIELDS
-MAX_ROWS = 20000
 IMPORTABLE_STATUSES = MemberStatus.on_roll()
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE}
 DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read."""
+# What a spreadsheet takes for the start of a formula; exports put an apostrophe first.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -69,129 +68,16 @@ class ImportResult:
         return not self.errors
 
 
-# What a file is, whatever its name says.
-ZIP_MAGIC = b"PK\x03\x04"  # .xlsx files are zip archives
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and .doc) files
-# A sheet is read to this many rows and columns at most, blank ones included: a few
-# bytes of XLSX can declare a million of them.
-MAX_SHEET_ROWS = 2 * MAX_ROWS
-MAX_COLUMNS = 100
-
-
-def read_table(uploaded):
-    """Return the rows of an uploaded CSV or XLSX file as lists of strings (header first)."""
-    name = (uploaded.name or "").lower()
-    data = uploaded.read()
-    if not data:
-        raise ImportRefused(_("Tệp rỗng."))
-    if data.startswith(OLE_MAGIC):
-        raise ImportRefused(
-            _(
-                "Đây là tệp Excel đời cũ (.xls). Hãy mở bằng Excel, lưu lại dạng .xlsx "
-                "hoặc CSV UTF-8 rồi nhập lại."
-            )
-        )
-    if name.endswith(".csv"):
-        if data.startswith(ZIP_MAGIC):
-            raise ImportRefused(
-                _(
-                    "Tệp mang đuôi .csv nhưng là tệp Excel (.xlsx) hoặc tệp nén. Hãy đổi "
-                    "đuôi tệp thành .xlsx, hoặc lưu lại dạng CSV UTF-8 rồi nhập lại."
-                )
-            )
-        return _read_csv(data)
-    if name.endswith(".xlsx"):
-        return _read_xlsx(data)
-    raise ImportRefused(_("Chỉ nhận tệp .csv hoặc .xlsx."))
-
-
-def _read_csv(data):
-    # Excel's "Unicode" CSV is UTF-16 and starts with a byte order mark: no guessing.
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    # NUL bytes: binary data, which would otherwise be reported as a wrong encoding.
-    if b"\x00" in data and not utf16:
-        raise ImportRefused(
-            _("Tệp CSV chứa ký tự không hợp lệ; có thể đây không phải tệp văn bản.")
-        )
-    try:
-        text = data.decode("utf-16" if utf16 else "utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            _(
-                "Tệp CSV không ở mã UTF-8 (lỗi ở byte %(pos)s). Hãy lưu lại tệp với "
-                "mã UTF-8 rồi nhập lại."
-            )
-            % {"pos": exc.start}
-        ) from exc
-    if "\x00" in text:
-        raise ImportRefused(
-            _("Tệp CSV chứa ký tự không hợp lệ; có thể đây không phải tệp văn bản.")
-        )
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = []
-    try:
-        for row in reader:
-            if any(c.strip() for c in row):
-                rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                break  # parse_rows refuses the file
-    except csv.Error as exc:
-        raise ImportRefused(
-            _("Không đọc được tệp CSV ở dòng %(line)s: có ô quá dài hoặc dấu ngoặc kép không khớp.")
-            % {"line": reader.line_num}
-        ) from exc
-    return rows
-
-
-def _read_xlsx(data):
-    from openpyxl import load_workbook
-
-    # openpyxl raises whatever its zip and XML parsers raise on a damaged file (bad zip,
-    # malformed or missing XML parts, a workbook without sheets…); none of it is ours.
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise ImportRefused(
-            _("Không đọc được tệp Excel: tệp hỏng, bị cắt cụt hoặc không phải .xlsx.")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        limits = {"max_row": MAX_SHEET_ROWS + 1, "max_col": MAX_COLUMNS}
-        for number, values in enumerate(sheet.iter_rows(values_only=True, **limits), start=1):
-            if number > MAX_SHEET_ROWS:
-                raise ImportRefused(
-                    _(
-                        "Trang tính có quá %(n)s dòng, kể cả dòng trống. Hãy xóa các dòng "
-                        "thừa hoặc chia nhỏ tệp."
-                    )
-                    % {"n": MAX_SHEET_ROWS}
-                )
-            cells = ["" if v is None else v for v in values]
-            if any(str(c).strip() for c in cells):
-                rows.append(cells)
-            if len(rows) > MAX_ROWS + 1:
-                break  # parse_rows refuses the file
-        return rows
-    except ImportRefused:
-        raise
-    except Exception as exc:
-        raise ImportRefused(_("Không đọc được tệp Excel: nội dung bị hỏng.")) from exc
-    finally:
-        workbook.close()
-
-
 def _as_text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime):
         value = value.date()
+    text = str(value)
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]  # what an export put before text that looks like a formula
     # Files from old Windows tools carry decomposed accents; store the composed form.
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def _parse_date(value):
@@ -327,6 +213,8 @@ def parse_rows(table, *, cells_by_code):
         if status == MemberStatus.OFFICIAL and not row["official_on"]:
             err("official_on", _("Đảng viên chính thức cần có ngày chính thức."))
         row["status"] = status
+        version = _as_text(cell("version"))
+        row["version"] = int(version) if version.isdigit() else None
         clean_rows.append(row)
     return clean_rows, errors
 
@@ -366,7 +254,9 @@ def import_members(*, actor, root, uploaded):
     """Validate and import a member file for cells under `root`, all or nothing.
 
     Rows matching an existing member (by party card number, else citizen ID, else
-    name and date of birth) update that member; others create new members. Any
+    name and date of birth) update that member; others create new members. Each row
+    goes through the services, with the rules and rights of the pages: a change of
+    status is a move of members.workflow that `actor` must be allowed to make. Any
     error anywhere leaves the database untouched.
     """
     result = ImportResult()
@@ -396,141 +286,148 @@ def import_members(*, actor, root, uploaded):
             seen[key] = row["_row"]
     existing, by_card, by_cid = _match_existing(rows)
     for row in rows:
-        member = existing[row["_row"]]
-        for key, index in (("party_card_number", by_card), ("citizen_id", by_cid)):
-            other = index.get(row[key]) if row[key] else None
-            if other is not None and other != member:
-                if other.cell.path.startswith(root.path):
-                    message = _("Đã thuộc về đảng viên khác: %(name)s.") % {"name": other.full_name}
-                else:
-                    message = _("Đã thuộc về một đảng viên ngoài phạm vi của bạn.")
-                result.errors.append(RowError(row["_row"], dict(COLUMNS)[key], message))
-        if member is not None and member.cell_id != row["cell"].pk:
-            if not member.cell.path.startswith(root.path):
-                result.errors.append(
-                    RowError(
-                        row["_row"], "", _("Đảng viên này thuộc chi bộ ngoài phạm vi của bạn.")
-                    )
-                )
-            else:
-                result.errors.append(
-                    RowError(
-                        row["_row"],
-                        dict(COLUMNS)["cell_code"],
-                        _(
-                            "Đảng viên đang sinh hoạt ở %(cell)s; hãy dùng chức năng chuyển sinh hoạt."
-                        )
-                        % {"cell": member.cell.name},
-                    )
-                )
+        result.errors.extend(_conflicts(row, existing[row["_row"]], by_card, by_cid, root))
+        result.errors.extend(_refusals(actor, row, existing[row["_row"]]))
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
         return result
 
-    with transaction.atomic():
-        for row in rows:
-            _write_row(actor, row, existing[row["_row"]], result)
-        record_audit(
-            actor=actor,
-            action="member.import",
-            target=root,
-            organisation=root,
-            summary=_("Nhập tệp %(file)s: thêm %(c)s, cập nhật %(u)s, giữ nguyên %(s)s")
-            % {
-                "file": uploaded.name,
-                "c": result.created,
-                "u": result.updated,
-                "s": result.unchanged,
-            },
-        )
+    try:
+        with transaction.atomic():
+            for row in rows:
+                _write_row(actor, row, existing[row["_row"]], result)
+            services.record_audit(
+                actor=actor,
+                action="member.import",
+                target=root,
+                organisation=root,
+                summary=_("Nhập tệp %(file)s: thêm %(c)s, cập nhật %(u)s, giữ nguyên %(s)s")
+                % {"file": uploaded.name, "c": result.created, "u": result.updated,
+                   "s": result.unchanged},
+            )  # fmt: skip
+    except _RowRefused as exc:
+        return ImportResult(errors=[exc.error], rows=len(rows))
     return result
 
 
-def _write_row(actor, row, member, result):
-    data = {key: row[key] for key in DATA_FIELDS}
-    user = actor if actor is not None and actor.is_authenticated else None
+COLUMN = dict(COLUMNS)
+
+
+def _unusable():
+    return _("Số này không dùng được; nếu chắc chắn là đúng, hãy báo cấp ủy cấp trên kiểm tra.")
+
+
+def _conflicts(row, member, by_card, by_cid, root):
+    """Card and ID numbers of other members, and members of cells outside `root`: refused
+    without saying whose they are, or where, outside the importer's scope."""
+    errors = []
+    if member is not None and not member.cell.path.startswith(root.path):
+        key = "party_card_number" if row["party_card_number"] else "citizen_id"
+        return [RowError(row["_row"], COLUMN[key], _unusable())]
+    for key, index in (("party_card_number", by_card), ("citizen_id", by_cid)):
+        other = index.get(row[key]) if row[key] else None
+        if other is not None and other != member:
+            message = (
+                _("Đã thuộc về đảng viên khác: %(name)s.") % {"name": other.full_name}
+                if other.cell.path.startswith(root.path)
+                else _unusable()
+            )
+            errors.append(RowError(row["_row"], COLUMN[key], message))
+    if member is not None and member.cell_id != row["cell"].pk:
+        errors.append(RowError(
+            row["_row"], COLUMN["cell_code"],
+            _("Đảng viên đang sinh hoạt ở %(cell)s; hãy dùng chức năng chuyển sinh hoạt.")
+            % {"cell": member.cell.name},
+        ))  # fmt: skip
+    return errors
+
+
+def _status_date(row):
+    """The date a change of status in the file takes effect: recognition as official has
+    its own date in the file; any other change dates from the import."""
+    if row["status"] == MemberStatus.OFFICIAL and row["official_on"]:
+        return row["official_on"]
+    return timezone.localdate()
+
+
+def _refusals(actor, row, member):
+    """What the rules or `actor`'s rights refuse in this row: a stale row, a change of
+    status the table does not allow, or one the importer may not make."""
+    errors = []
+    number = row["_row"]
     if member is None:
-        member = Member.objects.create(cell=row["cell"], status=row["status"], **data)
-        record_initial_history(
-            member=member,
-            actor=actor,
-            since=row["admitted_on"],
-            reason=pgettext("lý do", "Nhập từ tệp"),
-        )
-        result.created += 1
-        return
-    changed = [key for key, value in data.items() if getattr(member, key) != value]
-    if member.status != row["status"]:
-        changed.append("status")
-        MemberStatusChange.objects.create(
-            member=member,
-            status=row["status"],
-            # Recognition as official has its own date in the file; other changes date
-            # from the import.
-            effective_on=row["official_on"]
-            if row["status"] == MemberStatus.OFFICIAL and row["official_on"]
-            else timezone.localdate(),
-            recorded_by=user,
-            reason=pgettext("lý do", "Nhập từ tệp"),
-        )
-    if not changed:
-        result.unchanged += 1
-        return
-    before = {key: str(getattr(member, key)) for key in changed}
-    for key, value in data.items():
-        setattr(member, key, value)
-    member.status = row["status"]
-    member.version += 1
-    member.save()
-    record_audit(
-        actor=actor,
-        action="member.update",
-        target=member,
-        organisation=member.cell,
-        summary=_("Cập nhật %(name)s từ tệp nhập") % {"name": member},
-        changes={key: [before[key], str(getattr(member, key))] for key in changed},
-    )
-    result.updated += 1
+        if row["status"] == MemberStatus.OFFICIAL and row["official_on"] and row["admitted_on"]:
+            probe = Member(admitted_on=row["admitted_on"], status=MemberStatus.PROBATIONARY)
+            errors += [RowError(number, COLUMN["official_on"], reason) for reason in
+                       workflow.reasons_against(probe, MemberStatus.OFFICIAL, row["official_on"])]  # fmt: skip
+        return errors
+    if row["version"] is not None and row["version"] != member.version:
+        errors.append(RowError(number, VERSION_HEADER, _(
+            "Đảng viên này đã được sửa sau khi xuất tệp (phiên bản %(old)s, nay là %(new)s): "
+            "hãy xuất lại danh sách rồi sửa trên tệp mới."
+        ) % {"old": row["version"], "new": member.version}))  # fmt: skip
+    if row["status"] == member.status:
+        return errors
+    move = workflow.move(member.status, row["status"])
+    if move is None or move is workflow.TRANSFER:
+        errors.append(RowError(number, COLUMN["status"], _(
+            "Không đổi được tình trạng từ “%(from)s” sang “%(to)s” bằng tệp nhập; hãy dùng "
+            "trang của đảng viên."
+        ) % {"from": member.get_status_display(), "to": MemberStatus(row["status"]).label}))  # fmt: skip
+        return errors
+    allowed = (selectors.can_administer if move.permission == workflow.ADMINISTER
+               else selectors.can_manage)(actor, member.cell)  # fmt: skip
+    if not allowed:
+        errors.append(RowError(number, COLUMN["status"], _(
+            "Bạn không có quyền %(what)s: việc này do cấp ủy cấp trên quyết định."
+        ) % {"what": move.label}))  # fmt: skip
+        return errors
+    last = member.status_changes.order_by("-effective_on").values_list("effective_on", flat=True)
+    errors += [RowError(number, COLUMN["status"], reason) for reason in workflow.reasons_against(
+        member, row["status"], _status_date(row), last_change=last.first())]  # fmt: skip
+    return errors
 
 
-def export_rows(members):
-    """Yield the header then one row per member, in the import's columns."""
-    from django.utils import translation
-
-    yield HEADERS
-    with translation.override("vi"):
-        for m in members:
-            yield [
-                m.full_name,
-                m.get_sex_display(),
-                m.date_of_birth.strftime("%d/%m/%Y"),
-                m.ethnicity,
-                m.citizen_id,
-                m.phone,
-                m.email,
-                m.party_card_number,
-                m.admitted_on.strftime("%d/%m/%Y"),
-                m.official_on.strftime("%d/%m/%Y") if m.official_on else "",
-                m.cell.code,
-                str(m.get_status_display()),
-            ]
+class _RowRefused(Exception):
+    def __init__(self, error):
+        super().__init__(error.message)
+        self.error = error
 
 
-def export_csv(members):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in export_rows(members):
-        writer.writerow(row)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _write_row(actor, row, member, result):
+    """Write one checked row through the services."""
+    data = {key: row[key] for key in DATA_FIELDS}
+    try:
+        if member is None:
+            services.create_member(actor=actor, cell=row["cell"], data=data, status=row["status"],
+                                   since=row["admitted_on"])  # fmt: skip
+            result.created += 1
+            return
+        changed = {key: value for key, value in data.items() if getattr(member, key) != value}
+        if row["status"] != member.status:
+            changed.pop("official_on", None)  # recognition sets it
+        if changed:
+            services.update_member(actor=actor, member=member, data=changed,
+                                   version=member.version)  # fmt: skip
+        if row["status"] != member.status:
+            _move(actor, member, row)
+        if changed or row["status"] != member.status:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    except services.MembersError as exc:
+        raise _RowRefused(RowError(row["_row"], "", str(exc))) from exc
 
 
-def export_xlsx(members):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Đảng viên")
-    for row in export_rows(members):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _move(actor, member, row):
+    on, reason = _status_date(row), pgettext("lý do", "Nhập từ tệp")
+    action = workflow.move(member.status, row["status"]).action
+    if action == "recognise":
+        services.recognise_official(actor=actor, member=member, on=on, reason=reason)
+    elif action == "exempt":
+        services.exempt_member(actor=actor, member=member, on=on, reason=reason)
+    elif action == "reinstate":
+        services.reinstate_member(actor=actor, member=member, on=on, reason=reason)
+    else:
+        services.record_status(actor=actor, member=member, status=row["status"], on=on,
+                               reason=reason)  # fmt: skip
