@@ -5,7 +5,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from meetings.views import HomeView
-from members.forms import LoginForm, PasswordChangeForm
+from members.forms import LoginForm
+from members.views import PasswordChangeView
 
 
 class FaviconView(RedirectView):
@@ -27,7 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

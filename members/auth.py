@@ -131,7 +131,11 @@ class ThrottledModelBackend(ModelBackend):
 
 def _audit_lockout(username, ip):
     user = get_user_model().objects.filter(username=username[:150]).first()
-    role = Role.objects.filter(user=user).select_related("organisation").first() if user else None
+    role = (
+        Role.objects.valid().filter(user=user).select_related("organisation").first()
+        if user
+        else None
+    )
     record_audit(
         actor=None,
         action="lockout",

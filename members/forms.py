@@ -3,6 +3,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
@@ -58,7 +59,26 @@ class CleanInputMixin:
 
 
 class PasswordChangeForm(CleanInputMixin, auth_forms.PasswordChangeForm):
-    """Django's password change form, refusing input as ours do."""
+    """Django's password change form, refusing input as ours do. The old password is
+    checked like a login's (members.auth): counted, and refused while locked."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        username = self.user.get_username()
+        ip = client_address(self.request)
+        if until := locked_until(username, ip):
+            raise forms.ValidationError(lockout_message(until), code="locked")
+        if authenticate(self.request, username=username, password=password) is None:
+            if until := locked_until(username, ip):
+                raise forms.ValidationError(lockout_message(until), code="locked")
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return password
 
 
 class VersionedFormMixin:

@@ -2,6 +2,7 @@ import hashlib
 from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -22,6 +23,7 @@ from members.forms import (
     MemberFilterForm,
     MemberForm,
     OrganisationForm,
+    PasswordChangeForm,
     PositionForm,
     RecogniseForm,
     RecordStatusForm,
@@ -749,3 +751,18 @@ class AuditLogView(OrganisationMixin, TemplateView):
             "events": page.object_list,
             "query_string": query.urlencode(),
         }
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the old password counted like a login's and the
+    change written to the audit log. The signing password is the same password."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(actor=self.request.user, user=self.request.user)
+        return response

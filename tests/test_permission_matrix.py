@@ -14,12 +14,14 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from meetings import notices, rotation_services, services
 from meetings.models import Notification, RotationSlot
 from members.models import AuditEvent, Member, Position
+from tests.factories import MemberFactory, UserFactory
 from tests.meetings.conftest import (  # noqa: F401
     at,
     cell_people,
@@ -289,12 +291,59 @@ def test_refused_personas_are_refused_on_post_and_nothing_is_written(client, use
     assert AuditEvent.objects.count() == audit_before
 
 
-def test_admin_sends_every_persona_to_its_login(client, users):
+def _admin_urls():
+    """(model label, view, URL) of every registered ModelAdmin's list, add and change
+    views, the change view on one of its rows."""
+    urls = []
+    for model in admin.site._registry:
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls.append((model._meta.label_lower, "changelist", reverse(f"{info}_changelist")))
+        urls.append((model._meta.label_lower, "add", reverse(f"{info}_add")))
+        row = model._default_manager.order_by("pk").first()
+        if row is not None:
+            urls.append(
+                (model._meta.label_lower, "change", reverse(f"{info}_change", args=[row.pk]))
+            )
+    return urls
+
+
+def test_admin_sends_every_persona_to_its_login(client, users, objects):
+    urls = _admin_urls()
+    assert {view for _label, view, _url in urls} == {"changelist", "add", "change"}
     for persona in PERSONAS:
         act_as(client, users[persona])
-        response = client.get(reverse("admin:index"))
-        assert response.status_code == 302
-        assert "/admin/login/" in response["Location"]
+        for label, view, url in [(None, "index", reverse("admin:index")), *urls]:
+            response = client.get(url)
+            assert response.status_code == 302, (persona, label, view)
+            assert "/admin/login/" in response["Location"], (persona, label, view)
+
+
+def test_the_superuser_reads_every_admin_and_adds_only_through_the_services(client, objects):
+    from tests.members.test_admin import SERVICE_BACKED
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    wrong = []
+    for label, view, url in _admin_urls():
+        code = client.get(url).status_code
+        want = 403 if view == "add" and label not in SERVICE_BACKED else 200
+        if code != want:
+            wrong.append(f"{label} {view}: expected {want}, got {code}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_an_import_row_that_needs_committee_rights_is_refused_to_a_secretary(
+    client, users, objects, tree
+):
+    from tests.members.test_import_rules import edit, exported, post
+
+    MemberFactory(cell=tree["a"], full_name="Vàng Thị Dợ", official_on=None,
+                  admitted_on=datetime.date(2016, 3, 2))  # fmt: skip
+    act_as(client, users["secretary"])
+    rows = edit(exported(client, tree["a"]), "Vàng Thị Dợ",
+                **{"Tình trạng": "Chính thức", "Ngày chính thức": "02/03/2017"})  # fmt: skip
+    page = post(client, tree["a"], rows).content.decode()
+    assert "Bạn không có quyền công nhận đảng viên chính thức" in page
+    assert Member.objects.get(full_name="Vàng Thị Dợ").status == "probationary"
 
 
 def test_only_the_chair_and_the_minute_taker_get_the_signing_page(client, objects, cell_people):  # noqa: F811
