@@ -1,5 +1,6 @@
 """cellmeet settings: one module, driven by environment variables (see .env.example)."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cellmeet.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -89,22 +91,6 @@ TEMPLATES = [
 # (members.revisions): each app server process keeps its own, unless CELLMEET_CACHE_URL
 # names a Redis (redis://host:6379/0) that all of them share: then a summary is worked
 # out once for every worker and server, and a restart keeps it.
-if os.environ.get("CELLMEET_CACHE_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CELLMEET_CACHE_URL"],
-            "KEY_PREFIX": "cellmeet",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CELLMEET_CACHE_ENTRIES", "2000"))},
-        }
-    }
-
 WSGI_APPLICATION = "cellmeet.wsgi.application"
 
 # SQLite is the embedded default; set DATABASE_URL for PostgreSQL.
@@ -115,7 +101,52 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves one site (`make run`, a commune office): writers take
+    # the lock when their transaction begins and wait their turn for up to 20 s, instead
+    # of failing with "database is locked" when two of them meet; readers never wait
+    # for a writer (write-ahead log).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Summaries of the big pages (tree, rotation grid, compliance, home cards, signed meeting
+# records, member list keys), keyed on the revision of the organisation they cover
+# (members.revisions): each app server process keeps its own, unless CELLMEET_CACHE_URL
+# names a Redis (redis://host:6379/0) that all of them share: then a summary is worked
+# out once for every worker and server, and a restart keeps it. Keys carry the name of
+# the deployment (CELLMEET_DEPLOYMENT, else one made from the database's address), so
+# that two sites sharing a Redis never read each other's.
+CELLMEET_DEPLOYMENT = (
+    os.environ.get("CELLMEET_DEPLOYMENT")
+    or hashlib.sha256(
+        "{ENGINE}:{HOST}:{PORT}:{NAME}".format(
+            **{key: DATABASES["default"].get(key, "") for key in ("ENGINE", "HOST", "PORT", "NAME")}
+        ).encode()
+    ).hexdigest()[:12]
+)
+if os.environ.get("CELLMEET_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CELLMEET_CACHE_URL"],
+            "KEY_PREFIX": f"cellmeet:{CELLMEET_DEPLOYMENT}",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": f"cellmeet:{CELLMEET_DEPLOYMENT}",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CELLMEET_CACHE_ENTRIES", "2000"))},
+        }
+    }
+
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

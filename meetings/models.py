@@ -24,6 +24,7 @@ from meetings.enums import (
 )
 from members.enums import MemberStatus
 from members.models import Member, Organisation
+from members.querysets import TouchingQuerySet
 
 
 class FrozenError(Exception):
@@ -41,7 +42,7 @@ def _choices(field, enum, name):
     return _check(Q(**{f"{field}__in": enum.values}), name)
 
 
-class FrozenQuerySet(models.QuerySet):
+class FrozenQuerySet(TouchingQuerySet):
     """Bulk updates and deletes refuse rows that belong to a signed meeting."""
 
     meeting_path = "meeting"
@@ -136,6 +137,7 @@ class Meeting(models.Model):
     prepared = models.BooleanField(null=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
+    revision_path = "cell"
 
     class Meta:
         verbose_name = _("cuộc sinh hoạt")
@@ -236,6 +238,7 @@ class MeetingPart(models.Model):
     """Something recorded for a meeting; it freezes with the meeting's signature."""
 
     objects = FrozenQuerySet.as_manager()
+    revision_path = "meeting__cell"
 
     class Meta:
         abstract = True
@@ -423,6 +426,9 @@ class WriteOnce(models.Model):
 
     frozen_message = _("Bản ghi đã lưu không thể sửa hay xóa.")
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
+
     class Meta:
         abstract = True
 
@@ -489,6 +495,9 @@ class SignedRecord(models.Model):
 
     MUTABLE = {"issue_error", "issue_failed_at"}
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
+
     class Meta:
         verbose_name = _("hồ sơ ký")
         verbose_name_plural = _("hồ sơ ký")
@@ -517,6 +526,10 @@ class MinutesDraft(models.Model):
     based_on_version = models.PositiveIntegerField()
     saved_at = models.DateTimeField(auto_now=True)
 
+    # Saved every few seconds while minutes are typed, on the page of a meeting being
+    # minuted, which is never cached.
+    revision_path = None
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="draft_one_per_user")
@@ -541,6 +554,9 @@ class Task(models.Model):
     progress = models.TextField(_("tiến độ"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
+
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
@@ -564,6 +580,9 @@ class Dissemination(models.Model):
     audience = models.CharField(_("đối tượng"), max_length=200)
     on = models.DateField(_("ngày"))
     method = models.CharField(_("hình thức"), max_length=200)
+
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
 
     class Meta:
         verbose_name = _("phổ biến nghị quyết")
@@ -625,6 +644,9 @@ class RotationSlot(models.Model):
     reason = models.CharField(_("lý do"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = ("group", "host")
+
     class Meta:
         verbose_name = _("lịch sinh hoạt chi bộ điểm")
         verbose_name_plural = _("lịch sinh hoạt chi bộ điểm")
@@ -679,6 +701,9 @@ class RatingTemplate(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "organisation"  # none: every tree
+
     class Meta:
         verbose_name = _("mẫu đánh giá")
         verbose_name_plural = _("mẫu đánh giá")
@@ -717,6 +742,9 @@ class Rating(models.Model):
     rater_name = models.CharField(max_length=150)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
+
     class Meta:
         verbose_name = _("đánh giá")
         verbose_name_plural = _("đánh giá")
@@ -739,6 +767,9 @@ class Lesson(models.Model):
     text = models.TextField(_("bài học kinh nghiệm"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
+
     class Meta:
         verbose_name = _("bài học kinh nghiệm")
         verbose_name_plural = _("bài học kinh nghiệm")
@@ -757,6 +788,9 @@ class MeetingNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     message = models.TextField(_("lời nhắn"), blank=True)
+
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
 
     class Meta:
         verbose_name = _("thông báo sinh hoạt")
@@ -794,6 +828,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()
+    revision_path = None  # each reader's own; the unread count is read with the user
 
     class Meta:
         verbose_name = _("thông báo")

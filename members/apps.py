@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
-        from members import revisions
+        from members import checks, revisions  # noqa: F401 - checks register themselves
 
         user_logged_out.connect(_say_goodbye, dispatch_uid="members.logged_out")
         revisions.connect()

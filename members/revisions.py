@@ -22,10 +22,10 @@ import logging
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils.translation import get_language
 
-from members.models import AuditEvent, Member, Membership, Organisation
+from members.models import Member, Membership, Organisation
 
 # An upper bound on how long a summary is kept; the revision, not this, keeps it current
 # (it bounds what a lost raise, the database failing right after a commit, could leave).
@@ -108,11 +108,140 @@ def _key(name, org, parts):
                      *(str(part) for part in parts)])  # fmt: skip
 
 
-def _member_saved(sender, instance, **kwargs):
-    # A transfer moves a member between cells: both cells' counts change.
-    touch(instance.cell_id, getattr(instance, "_loaded_cell_id", None))
+# -- what raises revisions -------------------------------------------------------------
+#
+# Every model of cellmeet declares `revision_path`: the lookup from one of its rows to
+# the unit whose revision (and its ancestors') a write of that row must raise, such as
+# "cell" or "meeting__cell"; "self" for a unit itself; None, with the reason beside it,
+# for rows that feed no cached summary. Saves and deletes are caught here, bulk writes
+# by members.querysets.TouchingQuerySet; tests/test_revisions.py fails for a model that
+# declares nothing, or whose manager would write in bulk unseen.
+
+# Fields whose change is no change of data (the revisions themselves).
+SILENT_FIELDS = {"revision"}
+
+
+def tracked_models():
+    from django.apps import apps
+
+    return [
+        model
+        for app in ("members", "meetings")
+        for model in apps.get_app_config(app).get_models()
+        if getattr(model, "revision_path", None) is not None
+    ]
+
+
+def _hops(path):
+    *through, last = path.split("__")
+    return through, last
+
+
+def paths(model):
+    """The model's revision paths ("cell", or several: a rotation slot's group and host)."""
+    path = model.revision_path
+    return path if isinstance(path, tuple) else (path,)
+
+
+def units_of(instance):
+    """The units a write of this row changes, the ones it was in when read included."""
+    units = set(getattr(instance, "_revision_origin", ()))
+    for path in paths(type(instance)):
+        if path == "self":
+            units |= {instance.pk, instance.parent_id}
+            continue
+        through, last = _hops(path)
+        value = instance
+        for name in through:
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        else:
+            units.add(value.__dict__.get(f"{last}_id"))
+    units.discard(None)
+    return units or _every_root_if_global(instance)
+
+
+def _every_root_if_global(instance):
+    # A row for every unit (a rating template of no organisation) touches every tree.
+    if "organisation" in paths(type(instance)) and instance.__dict__.get("organisation_id") is None:
+        return set(Organisation.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    return set()
+
+
+def units_of_rows(model, rows):
+    """The units of rows about to be written in bulk (bulk_create, bulk_update)."""
+    units = set()
+    for path in paths(model):
+        if path == "self":
+            units |= {pk for row in rows for pk in (row.pk, row.parent_id)}
+            continue
+        through, last = _hops(path)
+        if not through:
+            units |= {row.__dict__.get(f"{last}_id") for row in rows}
+            continue
+        first = model._meta.get_field(through[0])
+        ids = {row.__dict__.get(first.attname) for row in rows} - {None}
+        rest = "__".join([*through[1:], last])
+        units |= set(first.related_model._base_manager.filter(pk__in=ids)
+                     .values_list(rest, flat=True).distinct())  # fmt: skip
+    units.discard(None)
+    return units
+
+
+def units_of_query(queryset):
+    """The units of the rows a bulk update or delete is about to change."""
+    fields = [f for path in paths(queryset.model)
+              for f in (("pk", "parent") if path == "self" else (path,))]  # fmt: skip
+    rows = queryset.order_by().values_list(*fields).distinct()
+    return {pk for row in rows for pk in row if pk is not None}
+
+
+def units_of_values(model, values):
+    """The units rows move to when a bulk update sets their unit (`cell=…`)."""
+    units = set()
+    for path in paths(model):
+        through, last = _hops("parent" if path == "self" else path)
+        first = through[0] if through else last
+        new = values.get(first, values.get(f"{first}_id"))
+        if new is None:
+            continue
+        new = getattr(new, "pk", new)
+        if not through:
+            units.add(new)
+            continue
+        field = model._meta.get_field(first)
+        rest = "__".join([*through[1:], last])
+        units |= set(field.related_model._base_manager.filter(pk=new).values_list(rest, flat=True))
+    return units
+
+
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields and set(update_fields) <= SILENT_FIELDS):
+        return
+    if getattr(instance, "changes_no_data", False):  # a lockout, a password change
+        return
+    touch(*units_of(instance))
+
+
+def _deleted(sender, instance, **kwargs):
+    touch(*units_of(instance))
+
+
+def _remember_origin(sender, instance, **kwargs):
+    # A row moved to another unit (a member transferred, a meeting put under another cell,
+    # a unit under another parent) changes the unit it leaves too.
+    origin = []
+    for path in paths(sender):
+        through, last = _hops("parent" if path == "self" else path)
+        if not through:
+            origin.append(instance.__dict__.get(f"{last}_id"))
+    instance._revision_origin = origin
+
+
+def _member_renamed(sender, instance, raw=False, **kwargs):
     loaded_name = getattr(instance, "_loaded_full_name", None)
-    if loaded_name is not None and loaded_name != instance.full_name:
+    if not raw and loaded_name is not None and loaded_name != instance.full_name:
         renamed(instance)
 
 
@@ -122,23 +251,19 @@ def renamed(member):
     touch(*Membership.objects.filter(member=member).values_list("cell_id", flat=True))
 
 
-def _organisation_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        touch(instance.pk)  # a new unit is a change of its parent's subtree too
-
-
-def _audited(sender, instance, created, raw=False, **kwargs):
-    # Every change a person makes through a service is audited against its unit: this
-    # covers the writes no receiver of their own watches (attendance, agenda, votes,
-    # tasks, notices, replies), including those made in bulk.
-    if created and not raw:
-        touch(instance.organisation_id)
+def _attendees_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        touch(*units_of(instance))
 
 
 def connect():
-    post_save.connect(_audited, sender=AuditEvent, dispatch_uid="revisions.audited")
-    post_save.connect(_member_saved, sender=Member, dispatch_uid="revisions.member_saved")
-    post_delete.connect(_member_saved, sender=Member, dispatch_uid="revisions.member_deleted")
-    post_save.connect(
-        _organisation_saved, sender=Organisation, dispatch_uid="revisions.organisation_saved"
-    )
+    from meetings.models import CommitteeSession
+
+    for model in tracked_models():
+        uid = model._meta.label_lower
+        post_save.connect(_saved, sender=model, dispatch_uid=f"revisions.saved.{uid}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"revisions.deleted.{uid}")
+        post_init.connect(_remember_origin, sender=model, dispatch_uid=f"revisions.origin.{uid}")
+    post_save.connect(_member_renamed, sender=Member, dispatch_uid="revisions.member_renamed")
+    m2m_changed.connect(_attendees_changed, sender=CommitteeSession.attendees.through,
+                        dispatch_uid="revisions.attendees")  # fmt: skip

@@ -32,4 +32,7 @@ pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname="$DATABASE_URL" "$src/database.dump"
 mkdir -p "$media"
 tar -C "$media" -xf "$src/media.tar"
+# The summaries a shared cache (Redis) holds were made under revisions the restore sets
+# back: move every revision past them, so that none is read again.
+"$(dirname "$0")/../.venv/bin/python" "$(dirname "$0")/../manage.py" forget_summaries
 echo "restore: database and $media restored from $src; now run: python manage.py verify_minutes, then (re)start the app servers"

@@ -3,6 +3,7 @@ from django.core.cache import cache
 
 from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, OrganisationFactory, make_user
+from tests.meetings.conftest import cell_people  # noqa: F401 - a fixture for every test
 
 
 @pytest.fixture(autouse=True)
