@@ -23,3 +23,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind a proxy on the same host: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "cellmeet.wsgi:application"
+# gunicorn's control socket (gunicornc) lives at one path per user by default, so two
+# servers on one machine (`make serve` twice, CI beside a developer) would share it.
+# Off unless a path is given, one per server.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

@@ -70,3 +70,19 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class PrivateResponsesMiddleware:
+    """What a signed-in user is shown (pages, exports, PDFs) is theirs alone: no browser
+    history cache or proxy keeps a copy for the next person at a shared office computer,
+    unless the view said otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -334,13 +334,14 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         rights = [context[name] for name in ("can_manage", "can_write_minutes", "can_sign")]
         rights += sorted(role for role, allowed in context["can_rate"].items() if allowed)
         key = [meeting.pk, "-".join(str(r) for r in rights), timezone.localdate()]
+        # Rendered without the request: what every reader with these rights gets must not
+        # carry anything of the first one's (their user, messages, CSRF token).
+        shared = {name: value for name, value in context.items() if name != "view"}
         context["record"] = revisions.cached_summary(
             "meeting",
             meeting.cell,
             key,
-            lambda: render_to_string(
-                self.record_template, {**context, **self.record(meeting)}, self.request
-            ),
+            lambda: render_to_string(self.record_template, {**shared, **self.record(meeting)}),
         )
         return context
 
@@ -763,7 +764,8 @@ class MinutesDraftView(MeetingMixin, View):
             version = int(payload["version"])
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
             return refused
-        # The editor sends {field name: text}; the version must fit its column.
+        # The editor sends {field name: text} for the fields of the minutes form, nothing
+        # else; the version must fit its column.
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
             return refused
         if not 0 < version < 2**31:
@@ -771,6 +773,10 @@ class MinutesDraftView(MeetingMixin, View):
         # PostgreSQL cannot store NUL; a draft is a working copy, so it is dropped here
         # and the save of the minutes refuses it with a message.
         data = {key.replace("\x00", ""): value.replace("\x00", "") for key, value in data.items()}
+        known = {"chair", "minute_taker", "opened_at", "closed_at", "conclusion"}
+        known |= {f"item_{pk}" for pk in meeting.agenda.values_list("pk", flat=True)}
+        if not set(data) <= known:
+            return refused
         try:
             services.save_draft(user=request.user, meeting=meeting, version=version, data=data)
         except services.MeetingError as exc:

@@ -93,6 +93,34 @@ def test_signing_counts_against_the_same_lock(held_meeting, cell_people):  # noq
     assert not meeting.signatures.exists()
 
 
+def change_password(client, old, new="another-passphrase-7"):
+    return client.post(
+        reverse("password_change"),
+        {"old_password": old, "new_password1": new, "new_password2": new},
+        REMOTE_ADDR="10.0.0.1",
+    )
+
+
+def test_changing_the_password_counts_against_the_lock_and_is_audited(client, account):
+    client.force_login(account)
+    for _ in range(settings.CELLMEET_LOGIN_MAX_FAILURES + 2):
+        assert change_password(client, "wrong").status_code == 200
+    response = change_password(client, PASSWORD)
+    assert response.status_code == 200
+    assert "Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần" in response.content.decode()
+    account.refresh_from_db()
+    assert account.check_password(PASSWORD)
+    assert AuditEvent.objects.filter(action="lockout").count() == 1
+    LoginAttempt.objects.update(
+        created_at=timezone.now()
+        - datetime.timedelta(minutes=settings.CELLMEET_LOGIN_LOCKOUT_MINUTES + 1)
+    )
+    assert change_password(client, PASSWORD).status_code == 302
+    account.refresh_from_db()
+    assert account.check_password("another-passphrase-7")
+    assert AuditEvent.objects.filter(action="user.password_change", target_id=account.pk).exists()
+
+
 def test_the_lockout_is_in_the_audit_log_of_committee_staff(client, tree, personas):
     make_user(tree["a"], username="locked.member")
     locked = UserFactory._meta.model.objects.get(username="locked.member")
@@ -175,6 +203,34 @@ def test_user_text_is_printed_literally_in_pdfs(client, held_meeting, cell_peopl
     text = "".join(page.extract_text() for page in PdfReader(_bytes(response)).pages)
     assert "<b>in đậm?</b>" in text
     assert '<img src="http://' in text and 'example.com/x.png">' in text
+
+
+def test_direction_marks_cannot_turn_a_document_around(client, held_meeting, cell_people):  # noqa: F811
+    """A right-to-left override in a name would print the template text after it
+    backwards; the PDF prints the text without such marks."""
+    item = held_meeting.agenda.first()
+    services.add_opinion(actor=cell_people["secretary_user"], meeting=held_meeting, item=item,
+                         text="Đồng ý\u202e với dự thảo", speaker_member=cell_people["secretary"])  # fmt: skip
+    services.save_minutes(
+        actor=cell_people["secretary_user"], meeting=held_meeting, version=held_meeting.version,
+        data={"chair": cell_people["secretary"], "minute_taker": cell_people["taker"],
+              "opened_at": datetime.time(8), "closed_at": datetime.time(10),
+              "conclusion": "\u202eKết luận\u2066 ngược\u2069", "items": {}},
+    )  # fmt: skip
+    client.force_login(cell_people["secretary_user"])
+    response = client.get(reverse("meetings:meeting_pdf", args=[held_meeting.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(_bytes(response)).pages)
+    assert not set(text) & {"\u202e", "\u2066", "\u2069"}
+    assert "Đồng ý với dự thảo" in text and "Kết luận ngược" in text
+
+
+def test_signed_in_pages_exports_and_documents_are_kept_by_no_cache(client, tree, personas):
+    client.force_login(personas["staff_x"])
+    for url in (reverse("home"), reverse("members:member_list", args=[tree["a"].pk]),
+                reverse("members:member_export_csv", args=[tree["a"].pk])):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 def _bytes(response):

@@ -15,6 +15,11 @@ register = template.Library()
 LONGEST_WORD = 40
 STEP = 20
 BREAK = "\u200b"  # zero-width space: a break opportunity that prints nothing
+# Marks that change the direction of the text after them: in a name or an opinion they
+# would print the document's own words backwards. Vietnamese needs none of them.
+DIRECTION_MARKS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
 OVERLONG = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
 
 
@@ -33,8 +38,9 @@ def _with_breaks(match):
 
 @register.filter
 def breakable(value):
-    """`value` with a break opportunity every STEP characters inside overlong runs."""
-    text = str(value)
+    """User text as a document prints it: without direction marks, and with a break
+    opportunity every STEP characters inside overlong runs."""
+    text = str(value).translate(DIRECTION_MARKS)
     if len(text) <= LONGEST_WORD:
         return text
     return OVERLONG.sub(_with_breaks, text)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from meetings import services
-from meetings.models import Meeting, MinutesDraft, Signature
+from meetings.models import AgendaItem, Meeting, MinutesDraft, Signature
 from tests.factories import CellFactory, MemberFactory, make_user
 from tests.meetings.conftest import at
 
@@ -155,8 +155,13 @@ def test_each_autosave_replaces_the_users_draft(client, held_meeting, cell_peopl
 def test_bad_draft_payloads_are_refused(client, held_meeting, cell_people):
     client.force_login(cell_people["secretary_user"])
     url = reverse("meetings:meeting_draft", args=[held_meeting.pk])
-    for body in ("không phải json", json.dumps({"data": []}), json.dumps({"version": "x"})):
+    other = AgendaItem.objects.exclude(meeting=held_meeting).first()
+    for body in ("không phải json", json.dumps({"data": []}), json.dumps({"version": "x"}),
+                 # Only the fields of this meeting's minutes form are kept, nothing else.
+                 json.dumps({"version": 1, "data": {"anything": "x" * 500_000}}),
+                 json.dumps({"version": 1, "data": {f"item_{getattr(other, 'pk', 0)}": "x"}})):  # fmt: skip
         assert client.post(url, body, content_type="application/json").status_code == 400
+    assert not MinutesDraft.objects.filter(meeting=held_meeting).exists()
 
 
 def test_votes_over_the_present_officials_are_refused(client, held_meeting, cell_people):
