@@ -8,14 +8,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cellmeet.inputs import DATE_WIDGET, TIME_WIDGET, DateField, TimeField
 from meetings.enums import AgendaSection, MeetingKind, TaskStatus, VoteKind
 from meetings.models import AgendaItem, Guest
-from members.forms import DATE_WIDGET, STALE_PAGE, CleanInputMixin
+from members.forms import STALE_PAGE, CleanInputMixin
 from members.models import Member
 
-TIME_WIDGET = forms.TimeInput(
-    attrs={"placeholder": "hh:mm", "inputmode": "numeric"}, format="%H:%M"
-)
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 # Rows a formset takes at most: far more than a meeting has agenda items or guests, and
 # few enough that a tampered form count costs nothing.
@@ -41,8 +39,8 @@ class PlanForm(CleanInputMixin, forms.Form):
         label=_("Loại sinh hoạt"),
         choices=[c for c in MeetingKind.choices if c[0] != MeetingKind.ADDENDUM],
     )
-    day = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET)
-    time = forms.TimeField(label=_("Giờ"), widget=TIME_WIDGET, initial=datetime.time(8, 0))
+    day = DateField(label=_("Ngày"), widget=DATE_WIDGET)
+    time = TimeField(label=_("Giờ"), widget=TIME_WIDGET, initial=datetime.time(8, 0))
     place = forms.CharField(label=_("Địa điểm"), max_length=200)
     title = forms.CharField(
         label=_("Trích yếu (không bắt buộc)"),
@@ -90,7 +88,7 @@ class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CommitteeSessionForm(CleanInputMixin, forms.Form):
-    held_on = forms.DateField(label=_("Ngày họp chi ủy"), widget=DATE_WIDGET)
+    held_on = DateField(label=_("Ngày họp chi ủy"), widget=DATE_WIDGET)
     attendees = MemberMultipleChoiceField(
         label=_("Thành phần dự"),
         queryset=Member.objects.none(),
@@ -159,8 +157,8 @@ class MinutesForm(CleanInputMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     chair = MemberChoiceField(label=_("Chủ trì"), queryset=Member.objects.none())
     minute_taker = MemberChoiceField(label=_("Thư ký"), queryset=Member.objects.none())
-    opened_at = forms.TimeField(label=_("Bắt đầu lúc"), widget=TIME_WIDGET)
-    closed_at = forms.TimeField(label=_("Kết thúc lúc"), widget=TIME_WIDGET, required=False)
+    opened_at = TimeField(label=_("Bắt đầu lúc"), widget=TIME_WIDGET)
+    closed_at = TimeField(label=_("Kết thúc lúc"), widget=TIME_WIDGET, required=False)
     conclusion = forms.CharField(
         label=_("Kết luận, nghị quyết"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
@@ -252,7 +250,7 @@ class SignForm(CleanInputMixin, forms.Form):
 class TaskForm(CleanInputMixin, forms.Form):
     assignee = MemberChoiceField(label=_("Người thực hiện"), queryset=Member.objects.none())
     description = forms.CharField(label=_("Nhiệm vụ"), max_length=300)
-    due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE_WIDGET)
+    due_on = DateField(label=_("Hạn hoàn thành"), widget=DATE_WIDGET)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,7 +268,7 @@ class DisseminationForm(CleanInputMixin, forms.Form):
         max_length=200,
         help_text=_("Ví dụ: Ban công tác Mặt trận, các đoàn thể, nhân dân trong thôn"),
     )
-    on = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET)
+    on = DateField(label=_("Ngày"), widget=DATE_WIDGET)
     method = forms.CharField(
         label=_("Hình thức"), max_length=200, help_text=_("Ví dụ: họp thôn, loa truyền thanh")
     )
@@ -278,8 +276,8 @@ class DisseminationForm(CleanInputMixin, forms.Form):
 
 class MinuteBookForm(CleanInputMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=1930, max_value=2100, required=False)
-    start = forms.DateField(label=_("Hoặc từ ngày"), widget=DATE_WIDGET, required=False)
-    end = forms.DateField(label=_("đến ngày"), widget=DATE_WIDGET, required=False)
+    start = DateField(label=_("Hoặc từ ngày"), widget=DATE_WIDGET, required=False)
+    end = DateField(label=_("đến ngày"), widget=DATE_WIDGET, required=False)
 
     def clean(self):
         data = super().clean()

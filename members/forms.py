@@ -9,17 +9,10 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cellmeet.inputs import DATE_WIDGET, DateField
 from members.auth import client_address, locked_until, lockout_message
 from members.enums import CellType, MemberStatus, OrgKind, PositionRole
 from members.models import MEMBER_FIELDS, Member, Organisation, age_on
-
-# Dates are typed the way Vietnamese documents write them (dd/mm/yyyy), whatever the
-# browser's own language; a native date picker would show mm/dd/yyyy on an English phone.
-DATE_WIDGET = forms.DateInput(
-    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-    format="%d/%m/%Y",
-)
-
 
 NO_NULL_CHARACTERS = ProhibitNullCharactersValidator(
     message=_(
@@ -101,6 +94,7 @@ class OrganisationForm(CleanInputMixin, VersionedFormMixin, forms.ModelForm):
         model = Organisation
         fields = ["name", "code", "kind", "cell_type", "liaison", "founded_on"]
         widgets = {"founded_on": DATE_WIDGET}
+        field_classes = {"founded_on": DateField}
         help_texts = {
             "code": _("Mã ngắn, không dấu, không khoảng trắng; ví dụ VX-TT-05."),
             "cell_type": _("Chỉ áp dụng cho chi bộ."),
@@ -150,7 +144,7 @@ class OrganisationForm(CleanInputMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class DissolveForm(CleanInputMixin, forms.Form):
-    dissolved_on = forms.DateField(label=_("Ngày giải thể"), widget=DATE_WIDGET)
+    dissolved_on = DateField(label=_("Ngày giải thể"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Lý do"), max_length=300)
 
     def clean_dissolved_on(self):
@@ -169,6 +163,7 @@ class MemberForm(CleanInputMixin, VersionedFormMixin, forms.ModelForm):
             "admitted_on": DATE_WIDGET,
             "official_on": DATE_WIDGET,
         }
+        field_classes = dict.fromkeys(("date_of_birth", "admitted_on", "official_on"), DateField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -268,7 +263,7 @@ class MemberFilterForm(CleanInputMixin, forms.Form):
 
 
 class StatusChangeForm(CleanInputMixin, forms.Form):
-    on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
+    on = DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
 
     def clean_on(self):
@@ -283,7 +278,7 @@ class ExemptForm(StatusChangeForm):
 
 
 class RecogniseForm(StatusChangeForm):
-    on = forms.DateField(label=_("Ngày chính thức"), widget=DATE_WIDGET)
+    on = DateField(label=_("Ngày chính thức"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Số quyết định công nhận"), max_length=300)
 
 
@@ -302,10 +297,8 @@ class RecordStatusForm(StatusChangeForm):
 class TransferForm(CleanInputMixin, forms.Form):
     to_cell = CellChoiceField(label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none())
     temporary = forms.BooleanField(label=_("Chuyển sinh hoạt tạm thời"), required=False)
-    on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
-    until = forms.DateField(
-        label=_("Đến ngày (khi chuyển tạm thời)"), widget=DATE_WIDGET, required=False
-    )
+    on = DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
+    until = DateField(label=_("Đến ngày (khi chuyển tạm thời)"), widget=DATE_WIDGET, required=False)
     reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
 
     def __init__(self, *args, cells, **kwargs):
@@ -328,7 +321,7 @@ class TransferForm(CleanInputMixin, forms.Form):
 class PositionForm(CleanInputMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
     role = forms.ChoiceField(label=_("Chức vụ"), choices=PositionRole.choices)
-    started_on = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
+    started_on = DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -336,7 +329,7 @@ class PositionForm(CleanInputMixin, forms.Form):
 
 
 class EndPositionForm(CleanInputMixin, forms.Form):
-    ended_on = forms.DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
+    ended_on = DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
 
 
 class ImportForm(CleanInputMixin, forms.Form):
@@ -392,8 +385,8 @@ class AuditFilterForm(CleanInputMixin, forms.Form):
     actor = forms.CharField(
         label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150
     )
-    since = forms.DateField(label=_("Từ ngày"), required=False)
-    until = forms.DateField(label=_("Đến ngày"), required=False)
+    since = DateField(label=_("Từ ngày"), required=False)
+    until = DateField(label=_("Đến ngày"), required=False)
 
     def clean(self):
         data = super().clean()

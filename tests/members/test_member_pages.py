@@ -40,7 +40,7 @@ def test_secretary_adds_a_member_to_their_cell(login, tree, personas):
         ({"official_on": "2014-01-01"}, "official_on", "trước ngày vào Đảng"),
         ({"citizen_id": "12ab"}, "citizen_id", "12 chữ số"),
         ({"admitted_on": "2999-01-01"}, "admitted_on", "khoảng hợp lý"),
-        ({"date_of_birth": "không phải ngày"}, "date_of_birth", "ngày hợp lệ"),
+        ({"date_of_birth": "không phải ngày"}, "date_of_birth", "Ngày chưa đúng"),
     ],
 )
 def test_bad_member_input_gets_a_vietnamese_message(login, tree, personas, change, field, message):
