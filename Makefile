@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see README).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run serve load test lint format messages check clean bench-pdf bench
+.PHONY: install run serve load test lint format messages check clean bench-pdf bench bench-screen
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ bench-pdf: install $(FONTS)
 
 # Key pages at district and province scale on a fresh PostgreSQL database (see README).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cellmeet_bench
+# The meeting screen: first-load weight and the sync of 100 queued operations.
+bench-screen: install $(CATALOGUES)
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python scripts/bench_screen.py
+
 bench: install $(CATALOGUES) $(FONTS)
 	$(BIN)/python scripts/fresh_database.py "$(BENCH_DATABASE_URL)"
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=testserver \

@@ -539,6 +539,42 @@ class MinutesDraft(models.Model):
         return f"{self.meeting} — {self.user}"
 
 
+class ReopenRequest(models.Model):
+    """Before the second signature, the signer who has not signed yet asks to correct the
+    minutes; when the one who signed agrees, their signature is withdrawn and the minutes
+    reopen. After both signatures only an addendum corrects them."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="reopen_request")
+    asked_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("cần sửa gì"), max_length=300)
+    asked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "meeting__cell"
+
+    def __str__(self):
+        return f"{self.meeting} — {self.asked_by}"
+
+
+class ClientOperation(models.Model):
+    """One change sent by the meeting screen, kept by the id the device gave it: a
+    change sent twice (the connection dropped before the answer came) is applied once,
+    and the second sending gets the first answer."""
+
+    id = models.UUIDField(primary_key=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    result = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    # A receipt: what the operation changed touched its own rows' units.
+    revision_path = None
+
+    def __str__(self):
+        return f"{self.kind} {self.id}"
+
+
 class Task(models.Model):
     """A task from a meeting's resolution; followed up after signing, so it never freezes."""
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from meetings import workflow
-from meetings.enums import MeetingKind, MeetingState, NotificationKind, TaskStatus
+from meetings.enums import MeetingKind, MeetingState, NotificationKind, Presence, TaskStatus
 from meetings.models import Meeting, Notification, Signature, Task
 from members import selectors as member_selectors
-from members.enums import MembershipKind, MemberStatus
+from members.enums import MembershipKind, MemberStatus, RoleKind
 from members.models import Member, Membership, MemberStatusChange
 
 GONE = {
@@ -199,3 +199,36 @@ def minutes_to_sign(member):
         )
     )
     return [meeting for meeting in waiting if meeting.pk not in signed]
+
+
+def reopen_asks(member):
+    """Requests to reopen minutes this member signed, waiting for their agreement."""
+    if member is None:
+        return []
+    return list(
+        Meeting.objects.filter(state=MeetingState.SUBMITTED, reopen_request__isnull=False,
+                               signatures__member=member)
+        .select_related("cell", "reopen_request__asked_by")
+        .distinct()
+    )  # fmt: skip
+
+
+def meetings_at_hand(user, member):
+    """Meetings being prepared, held or signed that this user works on tonight: those of
+    the cells they manage as secretary, and those they chair or take the minutes of."""
+    cells = [r.organisation_id for r in member_selectors.roles_for_user(user)
+             if r.kind == RoleKind.SECRETARY]  # fmt: skip
+    at_hand = Q(cell_id__in=cells,
+                state__in=[MeetingState.PREPARED, MeetingState.HELD, MeetingState.SUBMITTED])  # fmt: skip
+    if member is not None:
+        at_hand |= Q(state__in=[MeetingState.HELD, MeetingState.SUBMITTED]) & (
+            Q(chair_id=member.pk) | Q(minute_taker_id=member.pk)
+        )
+    return list(Meeting.objects.filter(at_hand).select_related("cell").order_by("planned_at")[:5])
+
+
+def presence_choices(entry):
+    """A suspended member is neither at the meeting nor absent from it."""
+    if entry.status_on_day == MemberStatus.SUSPENDED:
+        return [(Presence.SUSPENDED.value, Presence.SUSPENDED.label)]
+    return [(value, label) for value, label in Presence.choices if value != Presence.SUSPENDED]

@@ -338,16 +338,9 @@ def default_presence(entry):
     return Presence.PRESENT
 
 
-@transaction.atomic
-def take_attendance(*, actor, meeting, marks, guests):
-    """Record attendance for the cell's roster on the meeting day, and the guests.
-
-    `marks` maps member id to (presence, reason, late). Members not marked keep
-    their default (present, or exempted / away by their status that day).
-    """
-    meeting = _locked(meeting)
-    _require(meeting, {MeetingState.PREPARED, MeetingState.HELD},
-             _("Điểm danh khi cuộc họp diễn ra (sau khi họp chi ủy chuẩn bị)."))  # fmt: skip
+def mark_roster(meeting, marks):
+    """Write the attendance rows of `meeting`'s roster from `marks` (the meeting is locked
+    and open for attendance); members not marked keep their default."""
     entries = roster(meeting.cell, meeting.meeting_date)
     existing = {a.member_id: a for a in meeting.attendance.all()}
     ids = {e.member.pk for e in entries}
@@ -373,6 +366,19 @@ def take_attendance(*, actor, meeting, marks, guests):
         row.presence, row.reason = presence, reason.strip() if presence != Presence.PRESENT else ""
         row.late = bool(late) and presence == Presence.PRESENT
         row.save()
+
+
+@transaction.atomic
+def take_attendance(*, actor, meeting, marks, guests):
+    """Record attendance for the cell's roster on the meeting day, and the guests.
+
+    `marks` maps member id to (presence, reason, late). Members not marked keep
+    their default (present, or exempted / away by their status that day).
+    """
+    meeting = _locked(meeting)
+    _require(meeting, {MeetingState.PREPARED, MeetingState.HELD},
+             _("Điểm danh khi cuộc họp diễn ra (sau khi họp chi ủy chuẩn bị)."))  # fmt: skip
+    mark_roster(meeting, marks)
     kept = [g["instance"].pk for g in guests if g.get("instance")]
     if (
         Opinion.objects.filter(meeting=meeting, speaker_guest__isnull=False)

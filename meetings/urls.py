@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import notice_views, views
+from meetings import notice_views, reopen_views, screen_views, views
 
 app_name = "meetings"
 
@@ -19,6 +19,19 @@ urlpatterns = [
         "meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="meeting_attendance"
     ),
     path("meetings/<int:pk>/minutes/", views.MinutesView.as_view(), name="meeting_minutes"),
+    # the meeting night on one screen, offline first
+    path("meetings/sw.js", screen_views.service_worker, name="screen_worker"),
+    path("meetings/<int:pk>/screen/", screen_views.MeetingScreenView.as_view(), name="screen"),
+    path(
+        "meetings/<int:pk>/screen/operations/",
+        screen_views.MeetingOperationsView.as_view(),
+        name="screen_operations",
+    ),
+    path(
+        "meetings/<int:pk>/screen/action/",
+        screen_views.MeetingScreenActionView.as_view(),
+        name="screen_action",
+    ),
     path(
         "meetings/<int:pk>/minutes/draft/", views.MinutesDraftView.as_view(), name="meeting_draft"
     ),
@@ -32,6 +45,12 @@ urlpatterns = [
         "meetings/<int:pk>/state/<str:to>/", views.MeetingStateView.as_view(), name="meeting_state"
     ),
     path("meetings/<int:pk>/sign/", views.MeetingSignView.as_view(), name="meeting_sign"),
+    path("meetings/<int:pk>/reopen/ask/", reopen_views.ReopenAskView.as_view(), name="reopen_ask"),
+    path(
+        "meetings/<int:pk>/reopen/agree/",
+        reopen_views.ReopenAgreeView.as_view(),
+        name="reopen_agree",
+    ),
     path("meetings/<int:pk>/verify/", views.MeetingVerifyView.as_view(), name="meeting_verify"),
     path("meetings/<int:pk>/minutes.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
     path(

@@ -29,6 +29,7 @@ from meetings import (
     notices,
     pdf,
     ratings,
+    reopening,
     rotation_services,
     selectors,
     services,
@@ -124,6 +125,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "own_member": member,
             "cells": cells,
             "to_sign": selectors.minutes_to_sign(member),
+            "at_hand": selectors.meetings_at_hand(user, member),
+            "reopen_asks": selectors.reopen_asks(member),
         }
 
     def render_cell(self, cell, today):
@@ -552,13 +555,6 @@ class AgendaView(MeetingMixin, TemplateView):
         return self.render_to_response(context)
 
 
-def _presence_choices(entry):
-    """A suspended member is neither at the meeting nor absent from it."""
-    if entry.status_on_day == MemberStatus.SUSPENDED:
-        return [(Presence.SUSPENDED.value, Presence.SUSPENDED.label)]
-    return [(value, label) for value, label in Presence.choices if value != Presence.SUSPENDED]
-
-
 class AttendanceView(MeetingMixin, TemplateView):
     permission = "manage"
     template_name = "meetings/attendance_form.html"
@@ -583,7 +579,7 @@ class AttendanceView(MeetingMixin, TemplateView):
             else:
                 presence, reason, late = services.default_presence(entry), "", False
             rows.append({"entry": entry, "presence": presence, "reason": reason, "late": late,
-                         "choices": _presence_choices(entry)})  # fmt: skip
+                         "choices": selectors.presence_choices(entry)})  # fmt: skip
         return rows
 
     def guests(self, data=None):
@@ -955,6 +951,11 @@ class MeetingSignView(MeetingActionMixin, FormView):
     @property
     def success_message(self):
         return _("Bạn đã ký biên bản.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_ask_reopen"] = reopening.can_ask(self.request.user, self.get_meeting())
+        return context
 
     def form_valid(self, form):
         return self.run(

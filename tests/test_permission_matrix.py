@@ -101,6 +101,13 @@ MATRIX = {
     "meetings:vote_delete": Row("vote", MANAGE_CELL),
     "meetings:meeting_state": Row("held_to_submitted", MANAGE_CELL),
     "meetings:meeting_sign": Row("submitted", "login 403 404 403 404 403 403"),
+    # Only the chair and the minute-taker, neither of whom is a persona here.
+    "meetings:reopen_ask": Row("submitted", "login 403 404 403 404 403 403"),
+    "meetings:reopen_agree": Row("submitted", "login 403 404 403 404 403 403"),
+    "meetings:screen": Row("held", MANAGE_CELL),
+    "meetings:screen_operations": Row("held", "login 403 404 405 404 405 405"),
+    "meetings:screen_action": Row("held", "login 403 404 405 404 405 405"),
+    "meetings:screen_worker": Row("", PUBLIC),
     "meetings:meeting_verify": Row("signed", READ_CELL),
     "meetings:meeting_pdf": Row("signed", READ_CELL),
     "meetings:resolution_pdf": Row("signed", READ_CELL),

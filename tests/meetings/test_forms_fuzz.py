@@ -38,6 +38,7 @@ from meetings.forms import (
     WrittenOpinionForm,
 )
 from meetings.models import MinutesDraft
+from meetings.reopen_views import ReopenAskForm
 from members.enums import RoleKind
 from tests.factories import make_user
 from tests.fuzz import (
@@ -186,6 +187,15 @@ def test_fuzz_sign_form(cell_people, submitted):
     url = reverse("meetings:meeting_sign", args=[submitted.pk])
     password = st.one_of(st.just("pw-for-tests-1"), st.just("pw-for-tests-1\x00"), texts())
     fuzz(cell_people["taker_user"], url, st.fixed_dictionaries({"password": password}))
+
+
+@fuzzes(ReopenAskForm)
+def test_fuzz_reopen_ask_form(cell_people, submitted):
+    services.sign_minutes(
+        meeting=submitted, user=cell_people["taker_user"], password="pw-for-tests-1"
+    )
+    url = reverse("meetings:reopen_ask", args=[submitted.pk])
+    fuzz_form_view(cell_people["secretary_user"], url, valid={"reason": "Sai giờ kết thúc"})
 
 
 @fuzzes(TaskForm)
