@@ -41,34 +41,92 @@
   }
   function writeLocal() {
     try {
-      window.localStorage.setItem(key, JSON.stringify({ version: version, at: Date.now(), data: collect() }));
+      window.localStorage.setItem(key, JSON.stringify({ version: version, synced: false, base: base, data: collect() }));
     } catch (e) { /* storage full or disabled: the server draft still runs */ }
   }
 
-  // Restore: a re-shown form (after an error) already holds what was typed.
-  if (form.dataset.bound !== "1") {
-    var local = readLocal();
-    var serverAt = form.dataset.draftSavedAt ? Date.parse(form.dataset.draftSavedAt) : 0;
-    if (local && String(local.version) === String(version) && local.at > serverAt) {
-      apply(local.data);
-      say(form.dataset.msgRestored);
-      dirty = true; // the server has not seen this yet
-    } else {
-      var draftNode = document.getElementById("server-draft");
-      var server = draftNode ? JSON.parse(draftNode.textContent) : {};
-      if (server && Object.keys(server).length) { apply(server); }
-      if (local && String(local.version) !== String(version)) {
-        // Saved since; the copy belongs to an older version. Keep it only while it differs.
-        window.localStorage.removeItem(key);
-      }
-    }
+  // The device copy is {version, synced, data}: `version` is the server's version of the
+  // minutes it was typed on, `synced` turns true once the server holds the same text as a
+  // draft. The phone's clock is never compared with the server's.
+  function differs(data) {
+    return Object.keys(data || {}).some(function (name) {
+      var el = form.elements[name];
+      return el && el.value !== data[name];
+    });
   }
+  // What this device changed: the fields whose text differs from the version it was typed on.
+  function changed(local) {
+    var out = {};
+    Object.keys(local.data || {}).forEach(function (name) {
+      var before = local.base ? local.base[name] : "";
+      if (local.data[name] !== before) { out[name] = local.data[name]; }
+    });
+    return out;
+  }
+  function showDeviceCopy(local) {
+    var box = document.createElement("div");
+    box.className = "alert alert-warning";
+    box.id = "device-copy";
+    box.setAttribute("role", "alert");
+    var intro = document.createElement("p");
+    intro.textContent = form.dataset.msgDeviceCopy;
+    box.appendChild(intro);
+    var list = document.createElement("dl");
+    list.className = "small";
+    var mine = changed(local);
+    Object.keys(mine).forEach(function (name) {
+      var el = form.elements[name];
+      if (!el || el.value === mine[name]) { return; }
+      var label = form.querySelector("label[for='" + el.id + "']");
+      var dt = document.createElement("dt");
+      dt.textContent = label ? label.textContent : name;
+      var dd = document.createElement("dd");
+      dd.className = "pre-wrap";
+      dd.textContent = mine[name];
+      list.appendChild(dt);
+      list.appendChild(dd);
+    });
+    box.appendChild(list);
+    [["msgUseDevice", "btn btn-warning me-2", function () {
+      apply(mine); dirty = true; writeLocal(); schedule(); box.remove();
+    }], ["msgDropDevice", "btn btn-outline-dark", function () {
+      window.localStorage.removeItem(key); box.remove();
+    }]].forEach(function (spec) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = spec[1];
+      button.textContent = form.dataset[spec[0]];
+      button.addEventListener("click", spec[2]);
+      box.appendChild(button);
+    });
+    form.parentNode.insertBefore(box, form);
+  }
+
+  var base = null;
+  if (form.dataset.bound !== "1") {
+    var draftNode = document.getElementById("server-draft");
+    var server = draftNode ? JSON.parse(draftNode.textContent) : {};
+    if (server && Object.keys(server).length) { apply(server); }
+    var local = readLocal();
+    if (local && !differs(local.data)) {
+      window.localStorage.removeItem(key); // the server holds the same text
+    } else if (local && String(local.version) === String(version) && !local.synced) {
+      apply(local.data); // typed here and never confirmed by the server: newest there is
+      say(form.dataset.msgRestored);
+      dirty = true;
+    } else if (local && String(local.version) !== String(version)) {
+      showDeviceCopy(local); // typed on an older version: shown to merge, never dropped unseen
+    }
+    base = local && String(local.version) === String(version) && local.base ? local.base : null;
+  }
+  base = base || collect();
 
   function push() {
     timer = null;
     if (!dirty) { return; }
     dirty = false;
-    var body = JSON.stringify({ version: version, data: collect() });
+    var sent = collect();
+    var body = JSON.stringify({ version: version, data: sent });
     fetch(form.dataset.draftUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -86,6 +144,11 @@
     }).then(function (json) {
       if (!json) { return; }
       delay = 4000;
+      var kept = readLocal();
+      if (kept && JSON.stringify(kept.data) === JSON.stringify(sent)) {
+        kept.synced = true;
+        try { window.localStorage.setItem(key, JSON.stringify(kept)); } catch (e) { /* full */ }
+      }
       say(form.dataset.msgSaved + " " + json.saved_at + (json.stale ? form.dataset.msgStale : ""));
     }).catch(function () {
       dirty = true;
@@ -106,4 +169,12 @@
     schedule();
   });
   form.addEventListener("change", function () { dirty = true; writeLocal(); schedule(); });
+  // Offline, a submit would leave for the browser's error page: keep the text and say so.
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      writeLocal();
+      say(form.dataset.msgOfflineSave);
+    }
+  });
 })();
