@@ -8,7 +8,8 @@
   if (!root) { return; }
   var W = JSON.parse(document.getElementById("screen-words").textContent);
   var pageState = JSON.parse(document.getElementById("screen-state").textContent);
-  var key = "meeting:" + root.dataset.meeting;
+  // Each user's queue on their own: someone else signing in on this phone never sends it.
+  var key = "meeting:" + root.dataset.meeting + ":user:" + root.dataset.user;
   var rec = { server: pageState, ops: [], conflicts: {}, refusals: [], sentAt: "" };
   var view = null;
   var db = null;

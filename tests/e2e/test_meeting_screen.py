@@ -138,6 +138,10 @@ def _fill_offline(page, meeting, people):
         "button", name="Vắng không lý do"
     ).tap()
     page.get_by_label("Chủ trì").select_option(str(people["secretary"].pk))
+    page.get_by_label("Bắt đầu lúc").fill("19.30")
+    page.get_by_label("Bắt đầu lúc").press("Enter")
+    page.get_by_label("Kết thúc lúc").fill("2105")
+    page.get_by_label("Kết thúc lúc").press("Enter")
     for item in items:
         page.locator(f"#f-item_{item.pk}").fill(f"Ghi khi mất mạng: {item.title}.")
     add_opinion(page, items[0], "lam 1", "Ma Văn Lâm 1", "Ý kiến ghi khi mất mạng.")
@@ -148,7 +152,7 @@ def _fill_offline(page, meeting, people):
     return items
 
 
-def _assert_held_once(meeting, items):
+def _assert_held_once(meeting, items, people):
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.HELD
     assert [i.content for i in meeting.agenda.all()] == [
@@ -157,6 +161,9 @@ def _assert_held_once(meeting, items):
     assert Opinion.objects.filter(meeting=meeting).count() == 1
     assert Vote.objects.filter(meeting=meeting).count() == 1
     assert meeting.conclusion == "Kết luận ghi khi mất mạng."
+    assert timezone.localtime(meeting.opened_at).strftime("%H:%M") == "19:30"
+    assert timezone.localtime(meeting.closed_at).strftime("%H:%M") == "21:05"
+    assert meeting.chair_id == people["secretary"].pk
 
 
 @pytest.mark.parametrize("expire", [False, True], ids=["session-kept", "session-expired"])
@@ -187,10 +194,10 @@ def test_what_is_typed_offline_survives_a_reload_and_arrives_once(open_page, cel
         phone.get_by_role("button", name="Đăng nhập").click()
         expect(phone.locator("#screen[data-ready='1']")).to_be_attached()
     all_sent(phone)
-    _assert_held_once(meeting, items)
+    _assert_held_once(meeting, items, cell_people)
     phone.reload()  # and again: nothing is sent twice
     all_sent(phone)
-    _assert_held_once(meeting, items)
+    _assert_held_once(meeting, items, cell_people)
 
 
 def test_two_devices_editing_one_text_offline_keep_both(open_page, cell_people):
