@@ -169,6 +169,20 @@
     schedule();
   });
   form.addEventListener("change", function () { dirty = true; writeLocal(); schedule(); });
+  // Keep this page on the device too, so that a reload without a connection reopens it.
+  if ("serviceWorker" in navigator && form.dataset.workerUrl) {
+    navigator.serviceWorker.register(form.dataset.workerUrl).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var urls = [location.pathname];
+      document.querySelectorAll("link[rel=stylesheet], link[rel=icon], script[src]").forEach(function (node) {
+        urls.push(node.href || node.src);
+      });
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { form.dataset.offlineReady = "1"; };
+      registration.active.postMessage({ keep: urls }, [channel.port2]);
+    }).catch(function () { /* the device copy still works without it */ });
+  }
   // Offline, a submit would leave for the browser's error page: keep the text and say so.
   form.addEventListener("submit", function (event) {
     if (navigator.onLine === false) {

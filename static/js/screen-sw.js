@@ -2,8 +2,9 @@
 // once reopens without a connection. Pages: from the network first, the kept copy when
 // there is none. Static assets (their names carry their content's hash): kept copy first.
 "use strict";
-var CACHE = "cellmeet-screen-1";
-var SCREEN = /^\/meetings\/\d+\/screen\/$/;
+var CACHE = "cellmeet-screen-2";
+// The meeting screen, and the per-form minutes page (its own script keeps what is typed).
+var SCREEN = /^\/meetings\/\d+\/(screen|minutes)\/$/;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });

@@ -23,9 +23,12 @@ def test_a_device_copy_on_an_older_version_is_shown_for_merging(open_page, cell_
     log_in(phone, cell_people["secretary_user"].username)
     url = reverse("meetings:meeting_minutes", args=[meeting.pk])
     phone.goto(url)
+    expect(phone.locator("#minutes-form[data-offline-ready='1']")).to_be_attached()
     phone.context.set_offline(True)
     field = phone.locator(f"textarea[name=item_{item.pk}]")
     field.fill("Gõ trên điện thoại khi mất sóng.")
+    phone.reload()  # without a connection: the page comes back from the device, text and all
+    expect(field).to_have_value("Gõ trên điện thoại khi mất sóng.")
     phone.get_by_role("button", name="Lưu biên bản").click()
     expect(phone.locator("#autosave-status")).to_contain_text("Đang mất mạng")
     assert phone.url.endswith(url)  # still on the page, not the browser's error page
