@@ -80,16 +80,21 @@ def plan_rotation(*, actor, org, year, dry_run=False):
     indexes = [quarter_index(year, q) for q in range(1, 5)]
     result, to_create, to_update = [], [], []
     for group in groups:
-        existing = {i: _as_slot(r, today) for i, r in rows.get(group.pk, {}).items()}
+        kept = rows.get(group.pk, {})
+        if not group.is_active and not any(i in kept for i in indexes):
+            continue  # a dissolved committee has no quarters to plan in this year
+        existing = {i: _as_slot(r, today) for i, r in kept.items()}
         planned = plan(indexes, _active_at(cells.get(group.pk, [])), existing)
         slots = []
         for index in indexes:
-            row = rows.get(group.pk, {}).get(index)
+            row = kept.get(index)
             host = planned[index].host
-            if row is None:
+            if row is None and not group.is_active:  # shown empty, never written
+                row = RotationSlot(group=group, year=year, quarter=index % 4 + 1)
+            elif row is None:
                 row = RotationSlot(group=group, year=year, quarter=index % 4 + 1, host_id=host)
                 to_create.append(row)
-            elif row.host_id != host and not existing[index].fixed:
+            elif row.host_id != host and not existing[index].fixed and group.is_active:
                 row.host_id = host
                 to_update.append(row)
             slots.append(row)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import notice_views, reopen_views, screen_views, views
+from meetings import notice_views, reopen_views, reorganise_views, screen_views, views
 
 app_name = "meetings"
 
@@ -63,6 +63,7 @@ urlpatterns = [
     ),
     path("orgs/<int:pk>/minute-book/", views.MinuteBookView.as_view(), name="minute_book"),
     path("verify/<str:code>/", views.VerifyCodeView.as_view(), name="verify_code"),
+    path("orgs/<int:pk>/reorganise/", reorganise_views.ReorganiseView.as_view(), name="reorganise"),
     path("orgs/<int:pk>/rotation/", views.RotationView.as_view(), name="rotation"),
     path("orgs/<int:pk>/compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("rotation/<int:pk>/", views.RotationSlotView.as_view(), name="rotation_slot"),

@@ -406,6 +406,38 @@ class Role(models.Model):
         return f"{self.user} — {self.get_kind_display()} — {self.organisation}"
 
 
+class TreeChange(models.Model):
+    """One change of the tree's shape, as of the day it took effect: a unit moved under
+    another superior, or merged into a successor. Kept for ever: the tree of any date,
+    and who succeeded whom, are read from these."""
+
+    MOVE, MERGE = "move", "merge"
+
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tree_changes")
+    kind = models.CharField(max_length=10, choices=[(MOVE, _("chuyển")), (MERGE, _("hợp nhất"))])
+    on = models.DateField(_("có hiệu lực từ"))
+    old_parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    new_parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="predecessor_changes"
+    )
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TouchingQuerySet.as_manager()
+    revision_path = "org"
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.org} {self.on}"
+
+
 class AuditEventQuerySet(TouchingQuerySet):
     """The trail is append-only: bulk edits and deletes are refused like single ones."""
 

@@ -415,18 +415,24 @@ def reinstate_member(*, actor, member, on, reason=""):
 
 
 @transaction.atomic
-def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, reason=""):
+def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, reason="",
+                    merging=False):  # fmt: skip
     """Move a member to another cell, keeping the history.
 
     Official transfer: closes the home membership, opens one in `to_cell`, and
     makes it the member's cell. Temporary transfer (3 months to under a year): the
     member stays on the home cell's roll as "temporarily away" and attends `to_cell`.
+    When their cell merges into `to_cell` (`merging`), exempted and suspended members
+    move too, keeping their status.
     """
     member = _locked(member)
     _check_cell(to_cell)
     if to_cell.pk == member.cell_id:
         raise MembersError(_("Đảng viên đang sinh hoạt ở chính chi bộ này."))
-    if member.status not in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY):
+    movable = [MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY]
+    if merging and not temporary:
+        movable += [MemberStatus.EXEMPTED, MemberStatus.SUSPENDED]
+    if member.status not in movable:
         raise MembersError(
             _("Không thể chuyển sinh hoạt cho đảng viên có tình trạng %(s)s.")
             % {"s": member.get_status_display()}

@@ -108,6 +108,7 @@ MATRIX = {
     "meetings:screen_operations": Row("held", "login 403 404 405 404 405 405"),
     "meetings:screen_action": Row("held", "login 403 404 405 404 405 405"),
     "meetings:screen_worker": Row("", PUBLIC),
+    "meetings:reorganise": Row("cell", ADMIN_CELL),
     "meetings:meeting_verify": Row("signed", READ_CELL),
     "meetings:meeting_pdf": Row("signed", READ_CELL),
     "meetings:resolution_pdf": Row("signed", READ_CELL),

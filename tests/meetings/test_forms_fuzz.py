@@ -39,6 +39,7 @@ from meetings.forms import (
 )
 from meetings.models import MinutesDraft
 from meetings.reopen_views import ReopenAskForm
+from meetings.reorganise_views import ReorganiseForm
 from members.enums import RoleKind
 from tests.factories import make_user
 from tests.fuzz import (
@@ -196,6 +197,14 @@ def test_fuzz_reopen_ask_form(cell_people, submitted):
     )
     url = reverse("meetings:reopen_ask", args=[submitted.pk])
     fuzz_form_view(cell_people["secretary_user"], url, valid={"reason": "Sai giờ kết thúc"})
+
+
+@fuzzes(ReorganiseForm)
+def test_fuzz_reorganise_form(tree, personas):
+    valid = {"action": "move", "target": str(tree["y"].pk), "on": "05/01/2026", "reason": "QĐ 15"}
+    url = reverse("meetings:reorganise", args=[tree["a"].pk])
+    confirmed = st.just({"confirm": "True"})  # the preview step shows no error by design
+    fuzz_form_view(personas["district"], url, valid=valid, skip=("confirm",), extra=confirmed)
 
 
 @fuzzes(TaskForm)

@@ -1,0 +1,224 @@
+"""Reorganising the tree, as of a date: move a unit with its subtree under another
+superior; merge units into a successor. Each is one audited action that staff above both
+sides carry out, previewed before it is applied.
+
+What was recorded stays where it was: meetings, minutes, signatures and their signing
+records keep the unit and the names they had (signed documents print from their record),
+and the members' transfers keep their history. Open work follows the units: a cell's
+meetings move with it; a merged cell's members transfer to the successor cell on the
+date, its unheld meetings are cancelled; the rotation's unheld quarters of this year and
+later are planned again for the committees of the new shape; roles on merged units end.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings import rotation_services, services
+from meetings.enums import MeetingState
+from meetings.models import Meeting, RotationSlot
+from members import revisions
+from members import services as member_services
+from members.enums import MemberStatus, OrgKind
+from members.models import Member, Organisation, Role, TreeChange, tree_order
+
+OPEN = [MeetingState.PLANNED, MeetingState.PREPARED, MeetingState.POSTPONED]
+UNSIGNED = [MeetingState.HELD, MeetingState.SUBMITTED]
+
+
+class ReorganisationError(member_services.MembersError):
+    pass
+
+
+def _check_target(org, new_parent):
+    if not org.is_active:
+        raise ReorganisationError(_("%(name)s đã giải thể.") % {"name": org.name})
+    if not new_parent.is_active:
+        raise ReorganisationError(_("%(name)s đã giải thể.") % {"name": new_parent.name})
+    if new_parent.path.startswith(org.path):
+        raise ReorganisationError(
+            _("Không thể đặt %(org)s dưới chính nó hoặc một tổ chức trực thuộc nó.")
+            % {"org": org.name}
+        )
+    if org.kind not in OrgKind.allowed_children(new_parent.kind):
+        raise ReorganisationError(
+            _("%(kind)s không thể trực thuộc %(parent)s.")
+            % {"kind": org.get_kind_display(), "parent": new_parent.name}
+        )
+
+
+def _check_date(on, *orgs):
+    if on > timezone.localdate():
+        raise ReorganisationError(_("Ngày có hiệu lực không thể ở tương lai."))
+    for org in orgs:
+        if org.founded_on and on < org.founded_on:
+            raise ReorganisationError(
+                _("Ngày có hiệu lực trước ngày thành lập %(name)s.") % {"name": org.name}
+            )
+
+
+def _subtree(orgs):
+    ids = set()
+    for org in orgs:
+        ids |= set(Organisation.objects.subtree_of(org).values_list("pk", flat=True))
+    return ids
+
+
+def preview(*, orgs, new_parent=None, successor=None):
+    """What a move under `new_parent`, or a merge into `successor`, would change."""
+    ids = _subtree(orgs)
+    cells = Organisation.objects.filter(pk__in=ids).cells().active()
+    meetings = Meeting.objects.filter(cell__in=cells)
+    slots = RotationSlot.objects.filter(
+        group_id__in=ids, year__gte=timezone.localdate().year, meeting__isnull=True
+    )
+    return {
+        "orgs": orgs,
+        "new_parent": new_parent,
+        "successor": successor,
+        "units": len(ids),
+        "cells": cells.count(),
+        "members": Member.objects.filter(cell__in=cells).on_roll().count(),
+        "roles": Role.objects.valid().filter(organisation_id__in=ids).count(),
+        "ending_roles": Role.objects.valid().filter(organisation__in=orgs).count()
+        if successor is not None
+        else 0,
+        "open_meetings": meetings.filter(state__in=OPEN).count(),
+        "unsigned_meetings": meetings.filter(state__in=UNSIGNED).count(),
+        "unheld_slots": slots.count(),
+    }
+
+
+def _replan(actor, committees):
+    """Plan again the unheld quarters of this year and later, where a plan exists."""
+    year = timezone.localdate().year
+    for committee in committees:
+        if committee is None or not committee.is_active:
+            continue
+        planned = RotationSlot.objects.filter(
+            group__in=rotation_services.rotation_groups(committee), year__gte=year
+        ).values_list("year", flat=True)
+        for planned_year in sorted(set(planned)):
+            rotation_services.plan_rotation(actor=actor, org=committee, year=planned_year)
+
+
+def _top(orgs):
+    """The nearest unit above all of `orgs` (their common ancestor)."""
+    paths = [o.path.strip("/").split("/") for o in orgs]
+    common = []
+    for parts in zip(*paths, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return Organisation.objects.filter(pk=int(common[-1])).first() if common else None
+
+
+@transaction.atomic
+def move(*, actor, org, new_parent, on, reason=""):
+    """Move `org` with its subtree under `new_parent` as of `on`; audited."""
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    new_parent = Organisation.objects.select_for_update().get(pk=new_parent.pk)
+    if org.parent_id is None:
+        raise ReorganisationError(_("Không thể chuyển tổ chức cấp cao nhất."))
+    if org.parent_id == new_parent.pk:
+        raise ReorganisationError(
+            _("%(org)s đã trực thuộc %(parent)s.") % {"org": org.name, "parent": new_parent.name}
+        )
+    _check_target(org, new_parent)
+    _check_date(on, org, new_parent)
+    old_parent = org.parent
+    ids = _subtree([org])
+    org.parent = new_parent
+    org.version += 1
+    org.save(update_fields=["parent", "version"])  # the database carries the paths down
+    org.refresh_from_db(fields=["path", "depth"])
+    TreeChange.objects.create(org=org, kind=TreeChange.MOVE, on=on, old_parent=old_parent,
+                              new_parent=new_parent, reason=reason)  # fmt: skip
+    revisions.touch(old_parent.pk, *ids)
+    member_services.record_audit(
+        actor=actor, action="organisation.move", target=org, organisation=org,
+        summary=_("Chuyển %(org)s từ %(old)s sang trực thuộc %(new)s, từ ngày %(on)s")
+        % {"org": org.name, "old": old_parent.name, "new": new_parent.name,
+           "on": on.strftime("%d/%m/%Y")},
+        changes={"parent": [old_parent.name, new_parent.name], "on": str(on), "reason": reason},
+    )  # fmt: skip
+    _replan(actor, [_top([old_parent, new_parent])])
+    return org
+
+
+@transaction.atomic
+def merge(*, actor, orgs, successor, on, reason=""):
+    """Merge `orgs` into `successor` as of `on`: their units move under it, the members
+    of a merged cell transfer to it (a cell), and the merged units are dissolved; audited."""
+    successor = Organisation.objects.select_for_update().get(pk=successor.pk)
+    orgs = list(Organisation.objects.select_for_update().filter(pk__in=[o.pk for o in orgs]))
+    if not orgs or any(o.pk == successor.pk for o in orgs):
+        raise ReorganisationError(_("Chọn các tổ chức hợp nhất, khác tổ chức kế thừa."))
+    if not successor.is_active:
+        raise ReorganisationError(_("%(name)s đã giải thể.") % {"name": successor.name})
+    for org in orgs:
+        if not org.is_active:
+            raise ReorganisationError(_("%(name)s đã giải thể.") % {"name": org.name})
+        if successor.path.startswith(org.path):
+            raise ReorganisationError(
+                _("Không thể hợp nhất %(org)s vào một tổ chức trực thuộc nó.") % {"org": org.name}
+            )
+        if org.is_cell != successor.is_cell:
+            raise ReorganisationError(_("Chỉ hợp nhất chi bộ với chi bộ, đảng bộ với đảng bộ."))
+    _check_date(on, successor, *orgs)
+    top = _top([*orgs, successor])
+    for org in sorted(orgs, key=tree_order):
+        children = Organisation.objects.filter(parent=org).active()
+        for child in sorted(children, key=tree_order):
+            _check_target(child, successor)
+            move(actor=actor, org=child, new_parent=successor, on=on, reason=reason)
+        if org.is_cell:
+            _merge_cell(actor, org, successor, on, reason)
+        TreeChange.objects.create(org=org, kind=TreeChange.MERGE, on=on,
+                                  old_parent=org.parent, successor=successor, reason=reason)  # fmt: skip
+        _drop_unheld_quarters(org)
+        member_services.dissolve_organisation(
+            actor=actor, org=org, on=on,
+            reason=_("Hợp nhất vào %(name)s. %(reason)s") % {"name": successor.name, "reason": reason},
+        )  # fmt: skip
+    member_services.record_audit(
+        actor=actor, action="organisation.merge", target=successor, organisation=successor,
+        summary=_("Hợp nhất %(orgs)s vào %(successor)s, từ ngày %(on)s")
+        % {"orgs": ", ".join(o.name for o in orgs), "successor": successor.name,
+           "on": on.strftime("%d/%m/%Y")},
+        changes={"merged": [o.name for o in orgs], "on": str(on), "reason": reason},
+    )  # fmt: skip
+    _replan(actor, [top])
+    return successor
+
+
+def _drop_unheld_quarters(group):
+    """A merged committee hosts no more model meetings: its quarters not yet begun go."""
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    RotationSlot.objects.filter(group=group, meeting__isnull=True).filter(
+        Q(year__gt=today.year) | Q(year=today.year, quarter__gt=quarter)
+    ).delete()
+
+
+def _merge_cell(actor, cell, successor, on, reason):
+    note = _("Hợp nhất chi bộ") + (f": {reason}" if reason else "")
+    for meeting in Meeting.objects.filter(cell=cell, state__in=OPEN):
+        services.change_state(actor=actor, meeting=meeting, to=MeetingState.CANCELLED,
+                              reason=_("Chi bộ hợp nhất vào %(name)s") % {"name": successor.name})  # fmt: skip
+    if Meeting.objects.filter(cell=cell, state__in=UNSIGNED).exists():
+        raise ReorganisationError(
+            _("%(name)s còn biên bản chưa ký: hãy hoàn tất việc ký trước khi hợp nhất.")
+            % {"name": cell.name}
+        )
+    members = Member.objects.filter(cell=cell).on_roll()
+    for member in members:
+        if member.status == MemberStatus.TEMPORARILY_AWAY:
+            raise ReorganisationError(
+                _("%(name)s đang sinh hoạt tạm thời nơi khác: hãy kết thúc trước khi hợp nhất.")
+                % {"name": member.full_name}
+            )
+        # Exempted and suspended members move with their cell, keeping their status.
+        member_services.transfer_member(actor=actor, member=member, to_cell=successor, on=on,
+                                        reason=note, merging=True)  # fmt: skip
