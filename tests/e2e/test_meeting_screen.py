@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from meetings import services
 from meetings.enums import MeetingState
 from meetings.models import Meeting, Opinion, Vote
-from tests.e2e.browsing import PASSWORD, assert_fits_width, log_in
+from tests.e2e.browsing import PASSWORD, assert_fits_width, log_in, log_out
 from tests.e2e.conftest import PHONE
 from tests.factories import MemberFactory
 
@@ -274,3 +274,17 @@ def test_one_hand_at_360_pixels_every_target_is_44_pixels(open_page, cell_people
     assert not small, small
     box = phone.locator("#screen input[type=checkbox]").first.bounding_box()
     assert box["width"] >= 20 and box["height"] >= 20
+
+
+def test_signing_out_forgets_the_screens_kept_on_the_phone(open_page, cell_people):
+    prepared_meeting(cell_people)
+    phone = open_page(**PHONE)
+    log_in(phone, cell_people["secretary_user"].username)
+    open_screen(phone)
+    expect(phone.locator("#screen[data-offline-ready='1']")).to_be_attached()
+    kept = "() => caches.keys().then((names) => names.filter((n) => n.startsWith('cellmeet-')))"
+    assert phone.evaluate(kept)
+    log_out(phone)
+    assert phone.evaluate(kept) == []
+    databases = phone.evaluate("() => indexedDB.databases().then((all) => all.map((d) => d.name))")
+    assert "cellmeet" not in databases
