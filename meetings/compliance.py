@@ -148,7 +148,10 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
         ordered = _rolled_up(org, groups, children, period)
     else:
         ordered = _group_rows(groups, period, drill)
-    return {"rows": ordered, "total": _total(ordered), "start": start, "end": end, "quarter": q}
+    # A period not over yet: its months to come are not missed, its model meeting not late.
+    in_progress = end > timezone.localdate()
+    return {"rows": ordered, "total": _total(ordered), "start": start, "end": end, "quarter": q,
+            "in_progress": in_progress, "last_day": end - datetime.timedelta(days=1)}  # fmt: skip
 
 
 def _group_rows(groups, period, drill=None):

@@ -154,3 +154,24 @@ def test_a_cell_meeting_twice_in_a_month_met_once_that_month(cell_people, tree):
     assert (x.met, x.meetings, x.cell_months) == (1, 2, 6)
     january = compliance.dashboard(tree["district"], year=2018, month=1)
     assert {r.group.code: r.met for r in january["rows"]}["X"] == 1
+
+
+def test_a_period_in_progress_is_not_counted_as_missed(client, tree, personas):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from meetings import rotation_services
+
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    for year in (today.year - 1, today.year):
+        rotation_services.plan_rotation(actor=personas["district"], org=tree["district"], year=year)
+    client.force_login(personas["staff_x"])
+    url = reverse("meetings:compliance", args=[tree["x"].pk])
+    now = client.get(url, {"year": today.year, "quarter": quarter, "group": "all"}).content.decode()
+    assert 'id="in-progress"' in now and "chưa đến hạn" in now and "table-warning" not in now
+    past = client.get(
+        url, {"year": today.year - 1, "quarter": quarter, "group": "all"}
+    ).content.decode()
+    assert 'id="in-progress"' not in past and "chưa đến hạn" not in past
+    assert "table-warning" in past and "✗" in past
