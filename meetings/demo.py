@@ -1,22 +1,18 @@
 """Years of monthly meetings for a demo district, signed by the cells' own users.
 
-Every cell meets almost every month up to 2018; Thanh Sơn and Nà Miều never miss one.
-Built in memory and written in bulk; each signed minutes carries the hash of exactly
-what was written, so `verify_minutes` passes on the demo.
+Every cell meets almost every month; Thanh Sơn and Nà Miều never miss one. Built in
+memory and written as plain rows; each signed minutes carries the hash of exactly what
+was written, so `verify_minutes` passes on the demo.
 """
 
-import csv
 import datetime
-import io
 import random
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import connection
 from django.utils import timezone
 
-from meetings import content, counting, documents, services
+from meetings import content, counting, demo_rows, documents, services
 from meetings.enums import (
     MeetingKind,
     MeetingState,
@@ -46,11 +42,15 @@ from meetings.ratings import template_for
 from meetings.rotation import plan, quarter_index, year_quarter
 from meetings.rotation_services import rotation_groups
 from meetings.services import standard_agenda
-from members.demo import DEMO_PASSWORD
+from members.demo import demo_password_hash
 from members.enums import CellType, MemberStatus, PositionRole, RoleKind
 from members.models import Member, MemberStatusChange, Organisation, Position, Role
 
-LAST_YEAR = 2018
+FIRST_MONTH = datetime.date(2018, 1, 1)
+REORGANISED_ON = datetime.date(2025, 7, 1)  # the two-level structure (Quy định 294-QĐ/TW)
+COPIES_LAST_YEAR = 2018  # the province-scale copies' history ends with this year
+GONE = {MemberStatus.TRANSFERRED_OUT, MemberStatus.STRUCK_OFF, MemberStatus.EXPELLED,
+        MemberStatus.DECEASED}  # fmt: skip
 ALWAYS_MEET = {"VX-TT-THANHSON", "VX-PT-NAMIEU"}
 DIRECTIVES = [
     ("18-NQ/TW", "Một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy của hệ thống chính trị"),
@@ -63,7 +63,7 @@ DIRECTIVES = [
 CONTENT = {
     "opening": "Đồng chí Bí thư chi bộ nêu mục đích, yêu cầu; giới thiệu đại biểu. Chi bộ nhất trí thông qua chương trình và cử thư ký.",
     "situation": "Báo cáo tình hình đảng viên dự sinh hoạt theo danh sách điểm danh.",
-    "current_affairs": "Thông tin tình hình thời sự trong nước, quốc tế và của tỉnh, huyện trong tháng {m}/{y}.",
+    "current_affairs": "Thông tin tình hình thời sự trong nước, quốc tế và của tỉnh, {local} trong tháng {m}/{y}.",
     "directives": "Phổ biến, quán triệt các văn bản của cấp trên; đảng viên nghiên cứu và thực hiện.",
     "evaluation": "Đánh giá kết quả thực hiện nghị quyết tháng trước: các nhiệm vụ cơ bản hoàn thành; duy trì an ninh trật tự, vệ sinh môi trường.",
     "village_report": "Trưởng thôn báo cáo kết quả triển khai nghị quyết chi bộ tháng trước: sản xuất vụ mùa, làm đường giao thông nông thôn, thu quỹ.",
@@ -108,18 +108,41 @@ def _status_on(changes, day, member):
     return status
 
 
+def month_starts(first, last):
+    """The first days of the months from `first` to `last`, both included."""
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def last_finished_month(today):
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _quarters(months):
+    return sorted({quarter_index(m.year, (m.month - 1) // 3 + 1) for m in months})
+
+
 class MeetingHistory:
-    def __init__(self, district, years):
-        self.district = district
-        self.years = list(years)
-        self.rng = random.Random(f"cellmeet-meetings-{district.code}")
-        self.password = make_password(DEMO_PASSWORD)
+    """The signed monthly meetings of `cells` over `months`, with the rotation of the
+    model meeting among `groups` over `quarters` (by default those of the months).
+
+    `before` carries the rotation on from an earlier history: {group id: [Slot]}.
+    """
+
+    def __init__(self, *, cells, groups, months, seed, quarters=None, before=None):
+        self.cells = cells
+        self.groups = groups
+        self.months = months
+        self.quarters = quarters or _quarters(months)
+        self.before = before or {}
+        self.rng = random.Random(f"cellmeet-meetings-{seed}")
         self._agendas = {}
 
     def load(self):
-        cells = list(
-            Organisation.objects.subtree_of(self.district).cells().active().order_by("path")
-        )
+        cells = self.cells
         members = list(Member.objects.filter(cell__in=cells).order_by("sort_name", "pk"))
         by_cell = {}
         for m in members:
@@ -135,7 +158,7 @@ class MeetingHistory:
             p.cell_id: p.member
             for p in Position.objects.filter(
                 cell__in=cells, role=PositionRole.SECRETARY, ended_on__isnull=True
-            )
+            ).select_related("member__user")
         }
         takers = self._ensure_users(cells, by_cell, secretaries)
         self.secretaries = secretaries
@@ -146,32 +169,39 @@ class MeetingHistory:
             secretary = secretaries.get(cell.pk)
             if secretary is None:
                 continue
-            for year in self.years:
-                for month in range(1, 13):
-                    quarter = (month - 1) // 3 + 1
-                    hosting = (cell.pk, year, quarter) in self.model_hosts and month % 3 == 2
-                    if not hosting and cell.code not in ALWAYS_MEET and self.rng.random() > 0.93:
-                        continue
-                    day = datetime.date(year, month, self.rng.choice([3, 4, 5, 6, 7, 8]))
-                    self._plan(cell, day, by_cell.get(cell.pk, []), changes, secretary,
-                               takers[cell.pk])  # fmt: skip
+            for month in self.months:
+                quarter = (month.month - 1) // 3 + 1
+                hosting = (
+                    cell.pk,
+                    month.year,
+                    quarter,
+                ) in self.model_hosts and month.month % 3 == 2
+                if not hosting and cell.code not in ALWAYS_MEET and self.rng.random() > 0.93:
+                    continue
+                day = month.replace(day=self.rng.choice([3, 4, 5, 6, 7, 8]))
+                self._plan(cell, day, by_cell.get(cell.pk, []), changes, secretary,
+                           takers[cell.pk])  # fmt: skip
         self._write()
         return len(self.plans)
 
     def _plan_rotation(self, secretaries):
         """The hosts of the model meeting, by the rotation rule, before the meetings."""
-        self.groups = rotation_groups(self.district)
         self.model_hosts = {}  # (cell id, year, quarter): group
         self.group_cells = {}
+        ours = {c.pk for c in self.cells}
         for cell in (
             Organisation.objects.filter(parent__in=self.groups).cells().active().order_by("path")
         ):
-            self.group_cells.setdefault(cell.parent_id, []).append(cell)
+            if cell.pk in ours:
+                self.group_cells.setdefault(cell.parent_id, []).append(cell)
         self.slots = {}
+        self.history = {}
         for group in self.groups:
             ids = [c.pk for c in self.group_cells.get(group.pk, []) if c.pk in secretaries]
-            indexes = [quarter_index(y, q) for y in self.years for q in range(1, 5)]
-            for index, slot in plan(indexes, lambda _i, ids=ids: ids, {}).items():
+            existing = {s.index: s for s in self.before.get(group.pk, [])}
+            planned = plan(self.quarters, lambda _i, ids=ids: ids, existing)
+            self.history[group.pk] = [*existing.values(), *planned.values()]
+            for index, slot in planned.items():
                 year, quarter = year_quarter(index)
                 self.slots[(group.pk, year, quarter)] = RotationSlot(
                     group=group, year=year, quarter=quarter, host_id=slot.host
@@ -202,7 +232,7 @@ class MeetingHistory:
                 if member is None or member.user_id:
                     continue
                 *first, last = member.full_name.split(" ")
-                user = User(username=f"{base}.{suffix}", password=self.password,
+                user = User(username=f"{base}.{suffix}", password=demo_password_hash(),
                             first_name=" ".join(first), last_name=last)  # fmt: skip
                 new_users.append(user)
                 links.append((member, user, cell, kind))
@@ -231,20 +261,21 @@ class MeetingHistory:
             "tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị của đơn vị, giữ vững an ninh "
             "trật tự, chăm lo đời sống nhân dân.",
         )  # fmt: skip
+        local = "xã" if day >= REORGANISED_ON else "huyện"
         agenda = [
-            Row(meeting=meeting, pk=None, position=n, section=section, title=title,
-                content=CONTENT[section].format(m=f"{month:02d}", y=year, n=month % 12 + 1))
+            Row(meeting=meeting, position=n, section=section, title=title,
+                content=CONTENT[section].format(m=f"{month:02d}", y=year, n=month % 12 + 1,
+                                                local=local))
             for n, (section, title) in enumerate(self._agenda_for(cell), start=1)
         ]  # fmt: skip
-        directives = [Directive(meeting=meeting, reference=ref, title=title)
+        directives = [Row(meeting=meeting, reference=ref, title=title)
                       for ref, title in rng.sample(DIRECTIVES, rng.choice([0, 1, 1, 2]))]  # fmt: skip
         attendance = []
         for member in members:
             if member.admitted_on > day:
                 continue
             status = _status_on(changes.get(member.pk, []), day, member)
-            if status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.STRUCK_OFF,
-                          MemberStatus.EXPELLED, MemberStatus.DECEASED):  # fmt: skip
+            if status in GONE:
                 continue
             presence, reason = Presence.PRESENT, ""
             if status == MemberStatus.SUSPENDED:
@@ -253,7 +284,7 @@ class MeetingHistory:
                 presence = Presence.AWAY
             elif status == MemberStatus.EXEMPTED:
                 presence = Presence.PRESENT if rng.random() < 0.2 else Presence.EXEMPTED
-            elif member not in (secretary, taker) and rng.random() < 0.08:
+            elif member is not secretary and member is not taker and rng.random() < 0.08:
                 if rng.random() < 0.85:
                     presence, reason = Presence.ABSENT_WITH_REASON, rng.choice(ABSENCE_REASONS)
                 else:
@@ -276,17 +307,17 @@ class MeetingHistory:
             for other in others[:6]:
                 guest = self.secretaries.get(other.pk)
                 if guest is not None:
-                    guests.append(Guest(meeting=meeting, name=guest.full_name,
-                                        position="Bí thư chi bộ", unit=other.name))  # fmt: skip
+                    guests.append(Row(meeting=meeting, name=guest.full_name,
+                                      position="Bí thư chi bộ", unit=other.name))  # fmt: skip
             self.slots[(group.pk, year, quarter)].meeting = meeting
             self.rated.append((meeting, secretary, others))
         if rng.random() < 0.3:
-            guests.append(Guest(meeting=meeting, name="Hoàng Văn Thắng",
-                                position="Đảng ủy viên", unit=f"Đảng ủy {cell.parent.name.removeprefix('Đảng bộ ')}"))  # fmt: skip
+            guests.append(Row(meeting=meeting, name="Hoàng Văn Thắng",
+                              position="Đảng ủy viên", unit=f"Đảng ủy {cell.parent.name.removeprefix('Đảng bộ ')}"))  # fmt: skip
         present = [a.member for a in attendance if a.presence == Presence.PRESENT]
         discussion = next(i for i in agenda if i.section == "discussion")
         opinions = [
-            Row(meeting=meeting, item=discussion, speaker_member=speaker, text=text, pk=None,
+            Row(meeting=meeting, item=discussion, speaker_member=speaker, text=text,
                 speaker_member_id=speaker.pk, speaker_name=speaker.full_name)
             for speaker, text in zip(rng.sample(present, min(2, len(present))),
                                      rng.sample(OPINIONS, 2), strict=False)
@@ -297,37 +328,37 @@ class MeetingHistory:
         meeting.prepared = True  # the committee session below
         against = 1 if totals.voters_present > 8 and rng.random() < 0.2 else 0
         votes_for = totals.voters_present - against
-        vote = Vote(meeting=meeting, kind=VoteKind.RESOLUTION, subject="Thông qua nghị quyết sinh hoạt chi bộ",
-                    votes_for=votes_for, votes_against=against, votes_abstain=0, base=totals.base,
-                    passed=counting.passes(VoteKind.RESOLUTION, votes_for, totals.base))  # fmt: skip
+        vote = Row(meeting=meeting, kind=VoteKind.RESOLUTION, subject="Thông qua nghị quyết sinh hoạt chi bộ",
+                   votes_for=votes_for, votes_against=against, votes_abstain=0, base=totals.base,
+                   passed=counting.passes(VoteKind.RESOLUTION, votes_for, totals.base))  # fmt: skip
         parts = {"agenda": agenda, "directives": directives, "attendance": attendance,
                  "guests": guests, "opinions": opinions, "votes": [vote]}  # fmt: skip
         digest = content.content_hash(meeting, parts)
         signed_at = meeting.closed_at + datetime.timedelta(minutes=rng.choice([5, 15, 60, 1440]))
         signatures = [
-            Signature(meeting=meeting, role=SignerRole.MINUTE_TAKER, member=taker, user=taker.user,
-                      signer_name=taker.full_name, signer_position="Đảng viên",
-                      signed_at=signed_at, content_hash=digest, content_version=content.VERSION),
-            Signature(meeting=meeting, role=SignerRole.CHAIR, member=secretary, user=secretary.user,
-                      signer_name=secretary.full_name, signer_position=str(PositionRole.SECRETARY.label),
-                      signed_at=signed_at + datetime.timedelta(minutes=2), content_hash=digest,
-                      content_version=content.VERSION),
+            Row(meeting=meeting, role=SignerRole.MINUTE_TAKER, member=taker, user_id=taker.user_id,
+                signer_name=taker.full_name, signer_position="Đảng viên",
+                signed_at=signed_at, content_hash=digest, content_version=content.VERSION),
+            Row(meeting=meeting, role=SignerRole.CHAIR, member=secretary, user_id=secretary.user_id,
+                signer_name=secretary.full_name, signer_position=str(PositionRole.SECRETARY.label),
+                signed_at=signed_at + datetime.timedelta(minutes=2), content_hash=digest,
+                content_version=content.VERSION),
         ]  # fmt: skip
-        committee = CommitteeSession(
+        committee = Row(
             meeting=meeting, held_on=day - datetime.timedelta(days=3),
             agreed_content="Thống nhất nội dung, chương trình, thời gian, địa điểm sinh hoạt; dự thảo nghị quyết.",
             assignments="Đồng chí Bí thư chuẩn bị báo cáo; đồng chí Phó Bí thư chuẩn bị dự thảo nghị quyết.",
         )  # fmt: skip
+        recent = day >= self.months[-1] - datetime.timedelta(days=31)
         tasks = [
-            Task(meeting=meeting, assignee=rng.choice(present), description=rng.choice(TASKS),
-                 due_on=(day.replace(day=28) + datetime.timedelta(days=10)),
-                 status=TaskStatus.DONE if (year, month) < (LAST_YEAR, 11) or rng.random() < 0.5
-                 else TaskStatus.IN_PROGRESS)
+            Row(meeting=meeting, assignee=rng.choice(present), description=rng.choice(TASKS),
+                due_on=(day.replace(day=28) + datetime.timedelta(days=10)),
+                status=TaskStatus.IN_PROGRESS if recent and rng.random() < 0.5 else TaskStatus.DONE)
             for _n in range(rng.choice([1, 2]))
         ] if present else []  # fmt: skip
         disseminations = [
-            Dissemination(meeting=meeting, audience="Ban công tác Mặt trận và nhân dân trong thôn",
-                          on=day + datetime.timedelta(days=rng.randint(3, 12)), method="Họp thôn")
+            Row(meeting=meeting, audience="Ban công tác Mặt trận và nhân dân trong thôn",
+                on=day + datetime.timedelta(days=rng.randint(3, 12)), method="Họp thôn")
         ] if village else []  # fmt: skip
         self.plans.append({
             "digest": digest,
@@ -337,12 +368,16 @@ class MeetingHistory:
         })  # fmt: skip
 
     def _rate_model_meetings(self):
-        """The host rates itself, the district rates every model meeting, a guest writes
-        what they learned."""
-        template = template_for(self.district)
+        """The host rates itself, the superior committee rates every model meeting, a guest
+        writes what they learned."""
         superior = get_user_model().objects.filter(username="district").first()
         rows, lessons = [], []
+        templates = {}
         for meeting, secretary, others in self.rated:
+            group = meeting.cell.parent
+            if group.pk not in templates:
+                templates[group.pk] = template_for(group)
+            template = templates[group.pk]
             for role, user in (("host", secretary.user), ("superior", superior)):
                 if user is None:
                     continue
@@ -358,8 +393,8 @@ class MeetingHistory:
             if guest is not None and guest.user_id:
                 lessons.append(Lesson(meeting_id=meeting.pk, author_id=guest.user_id,
                                       author_name=guest.full_name, text=self.rng.choice(LESSONS)))  # fmt: skip
-        Rating.objects.bulk_create(rows)
-        Lesson.objects.bulk_create(lessons)
+        Rating.objects.bulk_create(rows, batch_size=1000)
+        Lesson.objects.bulk_create(lessons, batch_size=1000)
 
     def _agenda_for(self, cell):
         key = cell.cell_type == CellType.VILLAGE
@@ -368,126 +403,118 @@ class MeetingHistory:
         return self._agendas[key]
 
     def _write(self):
-        Meeting.objects.bulk_create([p["meeting"] for p in self.plans], batch_size=1000)
-        # The two big tables go in as plain rows: the ORM's per-object cost is most of the time.
-        _insert(AgendaItem, ["meeting_id", "position", "section", "title", "content"],
-                [(r.meeting.pk, r.position, r.section, r.title, r.content)
-                 for plan in self.plans for r in plan["agenda"]])  # fmt: skip
-        _insert(Attendance, ["meeting_id", "member_id", "member_name", "status_on_day",
-                             "official_on_day", "hosted", "presence", "reason", "late"],
-                [(r.meeting.pk, r.member.pk, r.member_name, r.status_on_day, r.official_on_day,
-                  False, r.presence, r.reason, r.late)
-                 for plan in self.plans for r in plan["attendance"]])  # fmt: skip
-        discussion = dict(
-            AgendaItem.objects.filter(
-                meeting__in=[p["meeting"] for p in self.plans], section="discussion"
-            ).values_list("meeting_id", "pk")
-        )
-        Opinion.objects.bulk_create(
-            [Opinion(meeting_id=o.meeting.pk, item_id=discussion[o.meeting.pk],
-                     speaker_member=o.speaker_member, speaker_name=o.speaker_name, text=o.text)
-             for plan in self.plans for o in plan["opinions"]],
-            batch_size=2000,
-        )  # fmt: skip
-        for key, model in (("directives", Directive), ("guests", Guest), ("votes", Vote),
-                           ("signatures", Signature), ("tasks", Task),
+        plans = self.plans
+        for key, model in (("meeting", Meeting), ("committee", CommitteeSession)):
+            rows = [plan[key] for plan in plans]
+            demo_rows.write(model, demo_rows.give_ids(model, rows))
+        for key, model in (("agenda", AgendaItem), ("attendance", Attendance),
+                           ("opinions", Opinion), ("directives", Directive), ("guests", Guest),
+                           ("votes", Vote), ("signatures", Signature), ("tasks", Task),
                            ("disseminations", Dissemination)):  # fmt: skip
-            rows = [row for plan in self.plans for row in plan[key]]
-            for row in rows:
-                row.meeting_id = row.meeting.pk
-            model.objects.bulk_create(rows, batch_size=2000)
+            rows = [row for plan in plans for row in plan[key]]
+            demo_rows.write(model, demo_rows.give_ids(model, rows))
+        through = CommitteeSession.attendees.through
+        rows = [Row(committeesession_id=plan["committee"].pk, member_id=plan["meeting"].chair_id)
+                for plan in plans]  # fmt: skip
+        demo_rows.write(through, demo_rows.give_ids(through, rows))
         self._seal()
         for slot in self.slots.values():
             slot.meeting_id = slot.meeting.pk if slot.meeting else None
         RotationSlot.objects.bulk_create(self.slots.values())
         self._rate_model_meetings()
-        sessions = [plan["committee"] for plan in self.plans]
-        for session in sessions:
-            session.meeting_id = session.meeting.pk
-        CommitteeSession.objects.bulk_create(sessions, batch_size=1000)
-        through = CommitteeSession.attendees.through
-        through.objects.bulk_create(
-            [through(committeesession_id=plan["committee"].pk, member_id=plan["meeting"].chair_id)
-             for plan in self.plans],
-            batch_size=2000,
-        )  # fmt: skip
 
     def _seal(self):
         """Each signed meeting's record, as the second signature makes it: the hash, the
         number of its documents, their verification codes and the snapshot they print."""
+        cells = {entry["meeting"].cell_id for entry in self.plans}
         terms = {}
         for cell_id, started_on in Position.objects.filter(
-            cell__in={entry["meeting"].cell_id for entry in self.plans},
-            role=PositionRole.SECRETARY,
+            cell__in=cells, role=PositionRole.SECRETARY
         ).values_list("cell_id", "started_on"):
             terms.setdefault(cell_id, []).append(started_on)
+        earlier = list(
+            Meeting.objects.filter(cell__in=cells, state=MeetingState.SIGNED)
+            .exclude(pk__in=[entry["meeting"].pk for entry in self.plans])
+            .values_list("cell_id", "planned_at")
+        )
         counted = {}
+
+        def term_of(cell_id, day):
+            return max((d for d in terms.get(cell_id, []) if d <= day),
+                       default=datetime.date(day.year, 1, 1))  # fmt: skip
+
+        for cell_id, planned_at in earlier:  # numbers go on from a history loaded before
+            key = (cell_id, term_of(cell_id, timezone.localtime(planned_at).date()))
+            counted[key] = counted.get(key, 0) + 1
         records = []
         for entry in sorted(
             self.plans, key=lambda e: (e["meeting"].cell_id, e["meeting"].planned_at)
         ):
             meeting = entry["meeting"]
             cell = meeting.cell
-            day = meeting.planned_at.date()
-            term = max((d for d in terms.get(cell.pk, []) if d <= day),
-                       default=datetime.date(day.year, 1, 1))  # fmt: skip
-            key = (cell.pk, term)
+            key = (cell.pk, term_of(cell.pk, meeting.planned_at.date()))
             counted[key] = counted.get(key, 0) + 1
-            records.append(SignedRecord(**documents.record_fields(
+            records.append(Row(**documents.record_fields(
                 meeting, attendance=entry["attendance"], digest=entry["digest"],
                 version=content.VERSION, signatures=entry["signatures"], number=counted[key],
                 cell_name=cell.name, superior=cell.parent.name if cell.parent_id else "",
             )))  # fmt: skip
-        SignedRecord.objects.bulk_create(records, batch_size=1000)
+        demo_rows.write(SignedRecord, demo_rows.give_ids(SignedRecord, records))
 
 
 class Row(SimpleNamespace):
     """A row built for the demo before it is written, readable like a model instance."""
 
-
-def _insert(model, columns, rows, batch=1000):
-    """Plain rows into a table: COPY on PostgreSQL, multi-row INSERTs elsewhere."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC).writerows(rows)  # "" stays ""
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", buffer
-            )
-        return
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
+    pk = None
 
 
-def load_meeting_history(district_code="VX", years=1):
-    """Add `years` of meetings up to 2018 to a demo district unless it has meetings already."""
+def _district_history(district, years):
+    """A province-scale copy's history: `years` years up to COPIES_LAST_YEAR."""
+    months = month_starts(
+        datetime.date(COPIES_LAST_YEAR - years + 1, 1, 1), datetime.date(COPIES_LAST_YEAR, 12, 1)
+    )
+    cells = list(Organisation.objects.subtree_of(district).cells().active().order_by("path"))
+    return MeetingHistory(cells=cells, groups=rotation_groups(district), months=months,
+                          seed=district.code).load()  # fmt: skip
+
+
+def load_meeting_history(district_code="VX", years=1, today=None):
+    """Add history to a demo district unless it has meetings already.
+
+    Vị Xuyên itself gets every month from January 2018 to the last finished month, with
+    the 2025 reorganisation applied on its date; the province-scale copies get `years`
+    years up to COPIES_LAST_YEAR."""
     district = Organisation.objects.filter(code=district_code).first()
-    if district is None or Meeting.objects.filter(cell__path__startswith=district.path).exists():
+    # By code: the district's cells sit elsewhere in the tree after 2025.
+    if (
+        district is None
+        or Meeting.objects.filter(cell__code__startswith=f"{district_code}-").exists()
+    ):
         return 0
-    return MeetingHistory(district, range(LAST_YEAR - years + 1, LAST_YEAR + 1)).load()
+    if district_code != "VX":
+        return _district_history(district, years)
+    from meetings import demo_2025
+
+    return demo_2025.load_history(district, today or timezone.localdate())
 
 
 def meeting_in_progress(*, secretary, cell):
-    """The cell's January 2019 meeting, prepared and being held, for the benchmark and
+    """The cell's meeting of this month, prepared and being held, for the benchmarks and
     the load test to type minutes into; the one already there if there is one."""
     meeting = Meeting.objects.filter(cell=cell, state=MeetingState.HELD).first()
     if meeting is not None:
         return meeting
-    start = _aware(datetime.date(LAST_YEAR + 1, 1, 5), 19, 30)
-    meeting = services.plan_meeting(actor=secretary, cell=cell, kind=MeetingKind.REGULAR,
-                                    planned_at=start, place="Nhà văn hóa thôn")  # fmt: skip
+    today = timezone.localdate()
+    meeting = Meeting.objects.filter(
+        cell=cell, period=today.replace(day=1), state=MeetingState.PLANNED
+    ).first()
+    if meeting is None:
+        start = _aware(today, 19, 30)
+        meeting = services.plan_meeting(actor=secretary, cell=cell, kind=MeetingKind.REGULAR,
+                                        planned_at=start, place="Nhà văn hóa thôn")  # fmt: skip
     services.record_committee_session(
-        actor=secretary, meeting=meeting, held_on=start.date() - datetime.timedelta(days=3),
-        attendees=[secretary.member], agreed_content="Chương trình tháng 1",
+        actor=secretary, meeting=meeting, held_on=meeting.planned_at.date() - datetime.timedelta(days=3),
+        attendees=[secretary.member], agreed_content="Chương trình tháng này",
     )  # fmt: skip
     services.change_state(actor=secretary, meeting=meeting, to=MeetingState.PREPARED)
     services.take_attendance(actor=secretary, meeting=meeting, marks={}, guests=[])

@@ -1,15 +1,18 @@
-"""The demo: Vị Xuyên district, Hà Giang, in 2018, built from the seed figures.
+"""The demo: Vị Xuyên district, Hà Giang, as it stood in 2018, built from the seed
+figures; its members are those on the roll today (probationary ones admitted this year).
 
-Deterministic (every random choice comes from a seeded generator) and idempotent
-(organisations are keyed by code; an existing district is left as it is).
+Deterministic for a given day (every random choice comes from a seeded generator) and
+idempotent (organisations are keyed by code; an existing district is left as it is).
 """
 
 import datetime
+import functools
 import random
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from members.enums import CellType, MembershipKind, MemberStatus, OrgKind, PositionRole, RoleKind
 from members.models import (
@@ -23,7 +26,6 @@ from members.models import (
 from members.text import fold, name_keys
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo logins, printed by `make run`
-DEMO_TODAY = datetime.date(2018, 12, 31)
 TERM_START = datetime.date(2017, 7, 1)
 MEMBERS_PER_DISTRICT = 7900
 PROVINCE_CODE = "HG"
@@ -165,6 +167,12 @@ DEMO_USERS = [
 ]
 
 
+@functools.cache
+def demo_password_hash():
+    """The demo password, hashed once for every demo account (hashing is slow by design)."""
+    return make_password(DEMO_PASSWORD)
+
+
 def demo_logins():
     return [(username, DEMO_PASSWORD) for username, *_rest in DEMO_USERS]
 
@@ -184,8 +192,9 @@ def district_codes(scale):
 class DistrictBuilder:
     """Builds one district's tree and members; `index` 1 is Vị Xuyên itself."""
 
-    def __init__(self, province, index):
+    def __init__(self, province, index, today):
         self.province = province
+        self.today = today
         self.index = index
         self.rng = random.Random(f"cellmeet-demo-{index}")
         self.code = district_code(index)
@@ -353,12 +362,12 @@ class DistrictBuilder:
                 if roll < 0.10:
                     status = MemberStatus.PROBATIONARY
                     born = datetime.date(rng.randint(1985, 1998), born.month, born.day)
-                    admitted = DEMO_TODAY - datetime.timedelta(days=rng.randint(20, 360))
+                    admitted = self.today - datetime.timedelta(days=rng.randint(20, 360))
                     official = None
                 else:
                     age_in = rng.randint(18, 40)
                     earliest = born.replace(year=born.year + age_in)
-                    latest = DEMO_TODAY - datetime.timedelta(days=400)
+                    latest = self.today - datetime.timedelta(days=400)
                     if earliest > latest:
                         earliest = born.replace(year=born.year + 18)
                     if earliest > latest:
@@ -367,7 +376,7 @@ class DistrictBuilder:
                     span = max(0, (latest - earliest).days)
                     admitted = earliest + datetime.timedelta(days=rng.randint(0, min(span, 3650)))
                     official = admitted + datetime.timedelta(days=365)
-                    age = DEMO_TODAY.year - born.year
+                    age = self.today.year - born.year
                     if age >= 75 and rng.random() < 0.45:
                         status = MemberStatus.EXEMPTED
                     elif roll > 0.995:
@@ -424,7 +433,7 @@ class DistrictBuilder:
             ]
             # Prefer members between 30 and 60 for posts; fall back to anyone official.
             officials.sort(
-                key=lambda m: (not 30 <= DEMO_TODAY.year - m.date_of_birth.year <= 60, m.pk)
+                key=lambda m: (not 30 <= self.today.year - m.date_of_birth.year <= 60, m.pk)
             )
             if not officials:
                 continue
@@ -443,6 +452,16 @@ class DistrictBuilder:
 
 
 def _province():
+    """The province the districts hang under: Hà Giang until the demo's history moves
+    them under its successor."""
+    current = (
+        Organisation.objects.filter(kind=OrgKind.PROVINCE_COMMITTEE, parent__isnull=True)
+        .active()
+        .order_by("-pk")
+        .first()
+    )
+    if current is not None:
+        return current
     province, _created = Organisation.objects.get_or_create(
         code=PROVINCE_CODE,
         defaults={
@@ -460,7 +479,7 @@ def _province():
 
 def _ensure_users():
     User = get_user_model()
-    password = make_password(DEMO_PASSWORD)
+    password = demo_password_hash()
     if not User.objects.filter(username="admin").exists():
         User.objects.create(username="admin", password=password, is_staff=True, is_superuser=True,
                             first_name="Quản trị hệ thống")  # fmt: skip
@@ -494,13 +513,14 @@ def _ensure_users():
         Role.objects.create(user=user, organisation=org, kind=role_kind)
 
 
-def load_demo(*, scale=1, stdout=None):
+def load_demo(*, scale=1, stdout=None, today=None):
     """Build the province root, `scale` districts and the demo users. Returns what was built."""
+    today = today or timezone.localdate()
     built = []
     with transaction.atomic():
         province = _province()
         for index in range(1, scale + 1):
-            builder = DistrictBuilder(province, index)
+            builder = DistrictBuilder(province, index, today)
             if Organisation.objects.filter(code=builder.code).exists():
                 continue
             builder.plan_tree()

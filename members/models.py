@@ -507,13 +507,16 @@ class AuditEvent(models.Model):
             "on": pgettext_lazy("audit field", "ngày"),
             "from": pgettext_lazy("audit field", "từ"),
             "to": pgettext_lazy("audit field", "đến"),
+            "merged": pgettext_lazy("audit field", "các đơn vị hợp nhất"),
         }
         lines = []
         for key, value in (self.changes or {}).items():
             field = fields.get(key)
             label = labels.get(key) or getattr(field, "verbose_name", key)
             choices = dict(getattr(field, "flatchoices", None) or [])
-            if isinstance(value, list) and len(value) == 2:
+            if key == "merged" or (isinstance(value, list) and len(value) != 2):
+                value = ", ".join(_readable(v) for v in value) if value else _readable(value)
+            elif isinstance(value, list):
                 old, new = (_readable(choices.get(v, v)) for v in value)
                 value = f"{old} → {new}"
             else:

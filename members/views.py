@@ -141,6 +141,7 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
             ],
             positions=selectors.current_positions(org) if org.is_cell else [],
             hosted=selectors.hosted_members(org) if org.is_cell else [],
+            lineage=selectors.lineage(org),
             audit=selectors.audit_for("members.organisation", org.pk)[:20]
             if context["can_manage"]
             else [],

@@ -117,6 +117,13 @@ def test_merging_three_committees_keeps_history_and_moves_open_work(
     client.force_login(personas["staff_y"])
     assert client.get(signed.get_absolute_url()).status_code == 200
     assert client.get(reverse("meetings:meeting_pdf", args=[signed.pk])).status_code == 200
+    # Y's page names its predecessors, and their own pages stay readable to Y's staff.
+    page = client.get(y.get_absolute_url()).content.decode()
+    assert "hợp nhất vào đơn vị này" in page and x.name in page and p.name in page
+    assert "Các đơn vị hợp nhất: " in page  # the audit line of the merge
+    assert client.get(x.get_absolute_url()).status_code == 200
+    assert client.get(reverse("meetings:rotation", args=[x.pk])).status_code == 200
+    assert not selectors.can_manage(personas["staff_y"], x)
     # The rotation's unheld quarters follow the new shape: no slot of a merged committee
     # after this quarter, every cell of Y in Y's cycle.
     quarter = (TODAY.month - 1) // 3 + 1

@@ -5,15 +5,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from meetings.demo import LAST_YEAR, load_meeting_history
+from meetings.demo import COPIES_LAST_YEAR, load_meeting_history
 from members.demo import district_codes, load_demo
 from members.models import Organisation
 
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu mẫu: Đảng bộ huyện Vị Xuyên (2018) với các năm sinh hoạt chi bộ. "
-        "Chạy lại không tạo trùng."
+        "Nạp dữ liệu mẫu: Đảng bộ huyện Vị Xuyên với sinh hoạt chi bộ hằng tháng từ 01/2018 "
+        "đến tháng trước, qua lần sắp xếp tổ chức ngày 01/07/2025. Chạy lại không tạo trùng."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +21,10 @@ class Command(BaseCommand):
             "--scale", type=int, default=1, help="Số huyện (dùng cho đo hiệu năng cấp tỉnh)."
         )
         parser.add_argument(
-            "--years", type=int, default=1, help=f"Số năm sinh hoạt, tính đến hết {LAST_YEAR}."
+            "--years",
+            type=int,
+            default=1,
+            help=f"Số năm sinh hoạt của các huyện nhân bản (--scale), tính đến hết {COPIES_LAST_YEAR}.",
         )
         parser.add_argument(
             "--jobs", type=int, default=1,
@@ -36,19 +39,17 @@ class Command(BaseCommand):
         started = time.monotonic()
         built = load_demo(scale=scale, stdout=self.stdout)
         total = 0
-        codes = [(code, years) for code in district_codes(scale)]
+        first, *codes = [(code, years) for code in district_codes(scale)]
+        # Vị Xuyên first: its history moves the province's districts on 1 July 2025.
+        total += self._report(first, _history(first))
         if jobs > 1 and connection.vendor == "postgresql" and len(codes) > 1:
             connections.close_all()  # each worker opens its own
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 loaded = list(pool.imap(_history, codes))
         else:
             loaded = map(_history, codes)
-        for (code, _years), meetings in zip(codes, loaded, strict=True):
-            if meetings:
-                total += meetings
-                self.stdout.write(
-                    f"  {code}: {meetings} cuộc sinh hoạt đã ký {LAST_YEAR - years + 1}–{LAST_YEAR}"
-                )
+        for args, meetings in zip(codes, loaded, strict=True):
+            total += self._report(args, meetings)
         if built or total:
             # The history goes in by COPY, without signals: every cached summary is stale.
             Organisation.objects.update(revision=F("revision") + 1)
@@ -60,6 +61,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Dữ liệu mẫu đã có sẵn; không thay đổi gì.")
+
+    def _report(self, args, meetings):
+        code, years = args
+        if meetings:
+            since = "01/2018" if code == "VX" else str(COPIES_LAST_YEAR - years + 1)
+            until = "tháng trước" if code == "VX" else str(COPIES_LAST_YEAR)
+            self.stdout.write(f"  {code}: {meetings} cuộc sinh hoạt đã ký, {since}–{until}")
+        return meetings
 
 
 def _history(args):
