@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, F, Lookup, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Lookup, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from meetings.models import Meeting, RotationSlot
 from meetings.rotation_services import rotation_groups
 from members import revisions
 from members.enums import OrgKind
-from members.models import Organisation, branch_below, tree_order
+from members.models import Organisation, TreeChange, branch_below, tree_order
 
 SIGNATURE_GRACE_DAYS = 7
 # Above this many groups (a province has hundreds) the table sums them per committee
@@ -53,10 +53,16 @@ class GroupRow:
     meetings: int = 0
     quality: int = 0
     overdue: int = 0
+    # A period in progress: its months ended so far, and its cells that met this month
+    # already (a month not over is not missed, but a meeting held in it counts).
+    due: int | None = None
+    met_now: int = 0
 
     @property
     def cell_months(self):
-        return self.cell_count * self.months
+        if self.due is None:
+            return self.cell_count * self.months
+        return self.cell_count * self.due + self.met_now
 
     @property
     def met_percent(self):
@@ -76,6 +82,14 @@ class Period:
     end: datetime.date  # the day after
     months: int
     quarter: int
+
+
+def _due(start, end):
+    """The months of [start, end) ended by today, or None once the period is over."""
+    current = timezone.localdate().replace(day=1)
+    if end <= current:
+        return None
+    return max(0, (current.year - start.year) * 12 + current.month - start.month)
 
 
 def period_bounds(year, month=None, quarter=None):
@@ -138,7 +152,15 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     ROLLUP_ABOVE groups, the rows are summed per committee directly below `org`.
     """
     start, end, months, q = period_bounds(year, month, quarter)
-    groups = rotation_groups(org)
+    then = TreeThen(org, end - datetime.timedelta(days=1))
+    # The groups of the period, under `org` then: none founded after it, none dissolved
+    # before it began.
+    groups = [
+        g
+        for g in then.groups
+        if (g.founded_on is None or g.founded_on < end)
+        and (g.dissolved_on is None or g.dissolved_on > start)
+    ]
     children = sorted(
         Organisation.objects.filter(parent=org).exclude(kind__in=OrgKind.cell_kinds()),
         key=tree_order,
@@ -147,39 +169,48 @@ def dashboard(org, *, year, month=None, quarter=None, drill=None):
     if len(groups) > ROLLUP_ABOVE and drill is None:
         ordered = _rolled_up(org, groups, children, period)
     else:
-        ordered = _group_rows(groups, period, drill)
+        ordered = _group_rows(groups, period, drill, then=then)
     # A period not over yet: its months to come are not missed, its model meeting not late.
     in_progress = end > timezone.localdate()
     return {"rows": ordered, "total": _total(ordered), "start": start, "end": end, "quarter": q,
             "in_progress": in_progress, "last_day": end - datetime.timedelta(days=1)}  # fmt: skip
 
 
-def _group_rows(groups, period, drill=None):
-    """A row per group, in the order of `groups`, with its cells' rows for `drill`."""
+def _group_rows(groups, period, drill=None, then=None):
+    """A row per group, in the order of `groups`, with its cells' rows for `drill`; each
+    cell counted under its group of the period (`then`, a TreeThen)."""
+    scope, then = (then.scope(groups), then.expression(groups)) if then else (groups, _now)
     year, start, end, months, q = (period.year, period.start, period.end, period.months,
                                    period.quarter)  # fmt: skip
-    existing = Organisation.objects.filter(_cells_in_period(groups, start, end))
-    rows = {g.pk: GroupRow(g, months=months) for g in groups}
-    for group_id, n in existing.values_list("parent_id").annotate(n=Count("id")).order_by():
-        rows[group_id].cell_count = n
+    existing = Organisation.objects.filter(_cells_in_period(scope, start, end))
+    due = _due(start, end)
+    rows = {g.pk: GroupRow(g, months=months, due=due) for g in groups}
+    for group_id, n in (
+        existing.annotate(group=then("pk", "parent_id"))
+        .values_list("group")
+        .annotate(n=Count("id"))
+    ).order_by():
+        if group_id in rows:  # else a group of another period
+            rows[group_id].cell_count = n
     cell_rows = {}
     if drill is not None:
-        for cell in existing.filter(
-            parent__in=[g.pk for g in groups if drill == "all" or str(g.pk) == str(drill)]
-        ).order_by("path"):
-            cell_rows[cell.pk] = CellRow(cell)
-            rows[cell.parent_id].cells.append(cell_rows[cell.pk])
+        shown = {g.pk for g in groups if drill == "all" or str(g.pk) == str(drill)}
+        for cell in existing.annotate(group=then("pk", "parent_id")).order_by("path"):
+            if cell.group in shown and cell.group in rows:
+                cell_rows[cell.pk] = CellRow(cell)
+                rows[cell.group].cells.append(cell_rows[cell.pk])
     start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     end_at = timezone.make_aware(datetime.datetime.combine(end, datetime.time()))
     in_period = Meeting.objects.sittings().filter(
-        _cells_in_period(groups, start, end, "cell__"), state=MeetingState.SIGNED,
+        _cells_in_period(scope, start, end, "cell__"), state=MeetingState.SIGNED,
         planned_at__gte=start_at, planned_at__lt=end_at,
     )  # fmt: skip
     # A cell met in a month when it has signed minutes then: count distinct (cell, month),
     # as a number (a period is at most a quarter of one year).
     cell_month = F("cell_id") * 100 + ExtractMonth("period")
     per_group = (
-        in_period.values_list("cell__parent_id")
+        in_period.annotate(group=then("cell_id", "cell__parent_id"))
+        .values_list("group")
         .annotate(
             met=Count(cell_month, distinct=True),
             # Not of the key: every column used is in meeting_signed_totals_idx, so the
@@ -188,12 +219,18 @@ def _group_rows(groups, period, drill=None):
             required=Sum("required_count"),
             present=Sum("present_count"),
             quality=Count("cell_id", filter=QUALITY),
+            met_now=Count(
+                cell_month, distinct=True, filter=Q(period=timezone.localdate().replace(day=1))
+            ),
         )
         .order_by()
     )
-    for group_id, met, meetings, required, present, quality in per_group:
+    for group_id, met, meetings, required, present, quality, met_now in per_group:
+        if group_id not in rows:
+            continue
         group = rows[group_id]
         group.met, group.meetings, group.quality = met, meetings, quality
+        group.met_now = met_now
         group.required, group.present = required or 0, present or 0
     if cell_rows:
         seen = {pk: set() for pk in cell_rows}
@@ -221,18 +258,20 @@ def _group_rows(groups, period, drill=None):
     late = timezone.now() - datetime.timedelta(days=SIGNATURE_GRACE_DAYS)
     overdue = (
         Meeting.objects.filter(
-            _cells_in_period(groups, start, end, "cell__"),
+            _cells_in_period(scope, start, end, "cell__"),
             state__in=[MeetingState.HELD, MeetingState.SUBMITTED],
             planned_at__lt=late,
         )
-        .values_list("cell_id", "cell__parent_id")
+        .annotate(group=then("cell_id", "cell__parent_id"))
+        .values_list("cell_id", "group")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for cell_id, group_id, n in overdue:  # few rows: minutes left unsigned
         if cell_id in cell_rows:
             cell_rows[cell_id].overdue = n
-        rows[group_id].overdue += n
+        if group_id in rows:
+            rows[group_id].overdue += n
     slots = (
         RotationSlot.objects.filter(_among("group_id", groups), year=year, quarter=q)
         .values_list("group_id", "meeting_id", "meeting__planned_at", "meeting__state")
@@ -243,6 +282,113 @@ def _group_rows(groups, period, drill=None):
         row.model_meeting_id, row.model_meeting_at = meeting_id, planned_at
         row.model_held = state in RotationSlot.HELD_STATES if row.cell_count else None
     return [rows[g.pk] for g in groups]
+
+
+def _now(key, parent):
+    return F(parent)
+
+
+class TreeThen:
+    """The tree under `org` as it stood on `day`, for the dashboard of a period before a
+    reorganisation: which groups were under `org`, and which group each cell moved away
+    since was counted under. Read from the moves recorded after `day` (one query), and,
+    only when there are any, the committees (a second)."""
+
+    def __init__(self, org, day):
+        self.org = org
+        self.moves = {}  # unit id: (its parent on `day`, is a cell, its parent now)
+        for org_id, old_parent_id, kind, parent_id in (
+            TreeChange.objects.filter(kind=TreeChange.MOVE, on__gt=day)
+            .order_by("-on", "-pk")
+            .values_list("org_id", "old_parent_id", "org__kind", "org__parent_id")
+        ):  # the earliest move after `day` is read last, and wins
+            self.moves[org_id] = (old_parent_id, kind in OrgKind.cell_kinds(), parent_id)
+        now = rotation_groups(org)
+        if not self.moves:
+            self.groups = now
+            self.committees = {}
+            return
+        self.committees = {
+            c.pk: c
+            for c in Organisation.objects.exclude(
+                kind__in=[*OrgKind.cell_kinds(), OrgKind.PARTY_GROUP]
+            )
+        }
+        self.groups = self._groups_under(org, now)
+        if org.founded_on and org.founded_on > day:
+            # A unit formed later: its predecessors' groups of the time.
+            for change in TreeChange.objects.filter(kind=TreeChange.MERGE, successor=org):
+                before = self.committees.get(change.org_id)
+                if before is not None:
+                    self.groups += self._groups_under(before, rotation_groups(before))
+            self.groups = sorted(set(self.groups), key=tree_order)
+
+    def _groups_under(self, top, now):
+        had_cells = top in now or any(
+            cell and old == top.pk for old, cell, _parent in self.moves.values()
+        )
+        candidates = {c.pk: c for c in now} | {
+            pk: c for pk, c in self.committees.items() if self._under(c, top)
+        }
+        if had_cells:
+            candidates[top.pk] = top
+        return sorted(
+            (c for pk, c in candidates.items() if pk == top.pk or self._under(c, top)),
+            key=tree_order,
+        )
+
+    def _parent_then(self, pk, parent_id):
+        move = self.moves.get(pk)
+        return move[0] if move else parent_id
+
+    def _under(self, committee, top):
+        """Was `committee` below `top` on the day?"""
+        seen = set()
+        pk = self._parent_then(committee.pk, committee.parent_id)
+        while pk is not None and pk not in seen:
+            if pk == top.pk:
+                return True
+            seen.add(pk)
+            above = self.committees.get(pk)
+            if above is None:
+                return False
+            pk = self._parent_then(pk, above.parent_id)
+        return False
+
+    def _moved_cells(self, groups):
+        """{cell id: its group then, or 0 if that group is not among `groups`}."""
+        ids = {g.pk for g in groups}
+        return {
+            pk: (old if old in ids else 0)
+            for pk, (old, cell, _parent) in self.moves.items()
+            if cell
+        }
+
+    def scope(self, groups):
+        """The units whose cells may count: the groups, and where cells that were in them
+        sit now."""
+        ids = {g.pk for g in groups}
+        extra = {
+            parent for pk, (old, cell, parent) in self.moves.items() if cell and old in ids
+        } - ids
+        return [*groups, *(self.committees[pk] for pk in extra if pk in self.committees)]
+
+    def expression(self, groups):
+        """A function of a cell's key and parent fields: its group then, as an expression."""
+        by_group = {}
+        for pk, group in self._moved_cells(groups).items():
+            by_group.setdefault(group, []).append(pk)
+
+        def expression(key, parent):
+            if not by_group:
+                return F(parent)
+            whens = [
+                When(**{f"{key}__in": cells}, then=Value(group))
+                for group, cells in by_group.items()
+            ]
+            return Case(*whens, default=F(parent), output_field=IntegerField())
+
+        return expression
 
 
 def _total(rows):
@@ -311,10 +457,11 @@ def _rolled_up(org, groups, children, period):
 
 
 def _summed(child, rows, period):
-    total = GroupRow(child, months=period.months, rollup=True)
+    total = GroupRow(child, months=period.months, rollup=True,
+                     due=_due(period.start, period.end))  # fmt: skip
     for row in rows:
         for name in ("cell_count", "met", "required", "present", "meetings", "quality",
-                     "overdue"):  # fmt: skip
+                     "overdue", "met_now"):  # fmt: skip
             setattr(total, name, getattr(total, name) + getattr(row, name))
         if row.cell_count:
             total.groups += 1

@@ -349,7 +349,8 @@ class MeetingHistory:
             agreed_content="Thống nhất nội dung, chương trình, thời gian, địa điểm sinh hoạt; dự thảo nghị quyết.",
             assignments="Đồng chí Bí thư chuẩn bị báo cáo; đồng chí Phó Bí thư chuẩn bị dự thảo nghị quyết.",
         )  # fmt: skip
-        recent = day >= self.months[-1] - datetime.timedelta(days=31)
+        # Tasks of last month's meetings may still be in progress; older ones are done.
+        recent = day >= last_finished_month(timezone.localdate())
         tasks = [
             Row(meeting=meeting, assignee=rng.choice(present), description=rng.choice(TASKS),
                 due_on=(day.replace(day=28) + datetime.timedelta(days=10)),

@@ -231,11 +231,18 @@ def _idle_layouter():
         layouter.stop()
 
 
+FONT_TIMESTAMP = 1514764800  # 2018-01-01 00:00 UTC: any fixed time will do
+
+
 def _serve(connection):
     """The layout process: documents in, PDFs out, until the app process goes away."""
     # Nothing inherited but its own pipe: another layout process's pipe held open here
     # would keep that one waiting for documents after the app process is gone.
     keep = connection.fileno()
+    # The subsets of fonts embedded in a document carry a "modified" time, by default the
+    # moment of subsetting: fixed here, the same document lays out to the same bytes
+    # in any second (a minute book printed twice is the same file).
+    os.environ["SOURCE_DATE_EPOCH"] = str(FONT_TIMESTAMP)
     os.closerange(3, keep)
     os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
     # Fonts first, so the first document does not wait for them; a problem with them

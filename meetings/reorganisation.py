@@ -1,5 +1,5 @@
 """Reorganising the tree, as of a date: move a unit with its subtree under another
-superior; merge units into a successor. Each is one audited action that staff above both
+superior; merge units into a successor; split a unit. Each is one audited action that staff above both
 sides carry out, previewed before it is applied.
 
 What was recorded stays where it was: meetings, minutes, signatures and their signing
@@ -20,8 +20,8 @@ from meetings.enums import MeetingState
 from meetings.models import Meeting, RotationSlot
 from members import revisions
 from members import services as member_services
-from members.enums import MemberStatus, OrgKind
-from members.models import Member, Organisation, Role, TreeChange, tree_order
+from members.enums import MembershipKind, OrgKind
+from members.models import Member, Membership, Organisation, Role, TreeChange, tree_order
 
 OPEN = [MeetingState.PLANNED, MeetingState.PREPARED, MeetingState.POSTPONED]
 UNSIGNED = [MeetingState.HELD, MeetingState.SUBMITTED]
@@ -193,6 +193,51 @@ def merge(*, actor, orgs, successor, on, reason=""):
     return successor
 
 
+@transaction.atomic
+def split(*, actor, org, name, code, on, units=(), members=(), reason=""):
+    """Split `org` as of `on`: a new unit beside it (same superior, kind and type),
+    founded on `on`, takes the chosen `units` below it (for a committee) or `members`
+    on its roll (for a cell), who transfer with their history; audited. `org` goes on."""
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if not org.is_active:
+        raise ReorganisationError(_("%(name)s đã giải thể.") % {"name": org.name})
+    if org.parent_id is None:
+        raise ReorganisationError(_("Không thể tách tổ chức cấp cao nhất."))
+    _check_date(on, org)
+    name, code = name.strip(), code.strip()
+    if not name or not code:
+        raise ReorganisationError(_("Hãy đặt tên và mã cho tổ chức mới."))
+    if Organisation.objects.filter(code=code).exists():
+        raise ReorganisationError(_("Mã %(code)s đã có tổ chức dùng.") % {"code": code})
+    units = [u for u in units if u.parent_id == org.pk and u.is_active]
+    members = [m for m in members if m.cell_id == org.pk]
+    if not units and not members:
+        raise ReorganisationError(
+            _("Chọn các tổ chức trực thuộc hoặc đảng viên chuyển sang tổ chức mới.")
+        )
+    new = member_services.create_organisation(
+        actor=actor, parent=org.parent,
+        data={"name": name, "code": code, "kind": org.kind, "cell_type": org.cell_type,
+              "founded_on": on},
+    )  # fmt: skip
+    for unit in sorted(units, key=tree_order):
+        move(actor=actor, org=unit, new_parent=new, on=on, reason=reason)
+    note = _("Tách chi bộ") + (f": {reason}" if reason else "")
+    for member in members:
+        member_services.transfer_member(actor=actor, member=member, to_cell=new, on=on,
+                                        reason=note, merging=True)  # fmt: skip
+    TreeChange.objects.create(org=org, kind=TreeChange.SPLIT, on=on, old_parent=org.parent,
+                              successor=new, reason=reason)  # fmt: skip
+    member_services.record_audit(
+        actor=actor, action="organisation.split", target=org, organisation=org,
+        summary=_("Tách %(new)s từ %(org)s, từ ngày %(on)s")
+        % {"new": new.name, "org": org.name, "on": on.strftime("%d/%m/%Y")},
+        changes={"on": str(on), "reason": reason},
+    )  # fmt: skip
+    _replan(actor, [org.parent])
+    return new
+
+
 def _drop_unheld_quarters(group):
     """A merged committee hosts no more model meetings: its quarters not yet begun go."""
     today = timezone.localdate()
@@ -212,13 +257,17 @@ def _merge_cell(actor, cell, successor, on, reason):
             _("%(name)s còn biên bản chưa ký: hãy hoàn tất việc ký trước khi hợp nhất.")
             % {"name": cell.name}
         )
-    members = Member.objects.filter(cell=cell).on_roll()
-    for member in members:
-        if member.status == MemberStatus.TEMPORARILY_AWAY:
-            raise ReorganisationError(
-                _("%(name)s đang sinh hoạt tạm thời nơi khác: hãy kết thúc trước khi hợp nhất.")
-                % {"name": member.full_name}
-            )
-        # Exempted and suspended members move with their cell, keeping their status.
+    for member in Member.objects.filter(cell=cell).on_roll():
+        # Everyone on the roll moves with their cell, keeping their status: exempted,
+        # suspended, and away for a while (their stay elsewhere goes on).
         member_services.transfer_member(actor=actor, member=member, to_cell=successor, on=on,
                                         reason=note, merging=True)  # fmt: skip
+    # Members from elsewhere attending here for a while attend the successor until their
+    # stay ends.
+    for stay in Membership.objects.filter(
+        cell=cell, kind=MembershipKind.TEMPORARY, started_on__lte=on, ended_on__gt=on
+    ).select_related("member"):
+        Membership.objects.create(member=stay.member, cell=successor, kind=MembershipKind.TEMPORARY,
+                                  started_on=on, ended_on=stay.ended_on, note=note)  # fmt: skip
+        stay.ended_on = on
+        stay.save(update_fields=["ended_on"])

@@ -1,5 +1,5 @@
-"""The reorganisation page: move a unit under another superior, or merge units into a
-successor; a preview of what will change, then the change."""
+"""The reorganisation pages: move a unit under another superior, merge units into a
+successor, or split a unit; a preview of what will change, then the change."""
 
 from django import forms
 from django.contrib import messages
@@ -12,24 +12,35 @@ from django.views.generic import FormView
 from cellmeet.inputs import DateField
 from meetings import reorganisation
 from members import selectors
+from members import services as member_services
 from members.enums import OrgKind
 from members.forms import CleanInputMixin
-from members.models import Organisation, tree_order
+from members.models import Member, Organisation, tree_order
 from members.views import OrganisationMixin
 
 
 class ReorganiseForm(CleanInputMixin, forms.Form):
-    MOVE, MERGE = "move", "merge"
+    MOVE, MERGE, END_LEVEL = "move", "merge", "end_level"
     action = forms.ChoiceField(
         label=_("Việc sắp xếp"),
         choices=[
             (MOVE, _("Chuyển sang trực thuộc tổ chức khác (cùng các tổ chức trực thuộc)")),
             (MERGE, _("Hợp nhất vào một tổ chức kế thừa (rồi giải thể tổ chức này)")),
+            (
+                END_LEVEL,
+                _(
+                    "Kết thúc cấp này: các tổ chức trực thuộc chuyển lên trực thuộc "
+                    "cấp trên, rồi giải thể tổ chức này"
+                ),
+            ),
         ],  # fmt: skip
         widget=forms.RadioSelect,
     )
     target = forms.ModelChoiceField(
-        label=_("Tổ chức cấp trên mới, hoặc tổ chức kế thừa"), queryset=Organisation.objects.none()
+        label=_("Tổ chức cấp trên mới, hoặc tổ chức kế thừa"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Không cần chọn khi kết thúc cấp này."),
     )
     on = DateField(label=_("Có hiệu lực từ ngày"))
     reason = forms.CharField(label=_("Căn cứ, lý do"), max_length=300,
@@ -38,6 +49,7 @@ class ReorganiseForm(CleanInputMixin, forms.Form):
 
     def __init__(self, *args, org, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.org = org
         # Committees the user administers; for a cell, also the cells near it to merge into.
         scope = selectors.organisations_for_user(user, manage=True).active()
         targets = scope.exclude(path__startswith=org.path).exclude(
@@ -58,6 +70,17 @@ class ReorganiseForm(CleanInputMixin, forms.Form):
         if on > timezone.localdate():
             raise forms.ValidationError(_("Ngày có hiệu lực không thể ở tương lai."))
         return on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.END_LEVEL:
+            if self.org.is_cell:
+                raise forms.ValidationError(_("Chi bộ không có cấp trực thuộc để chuyển lên."))
+            # Its units go up to its superior, which succeeds it.
+            data["target"], data["action"] = self.org.parent, self.MERGE
+        elif data.get("action") and not data.get("target"):
+            self.add_error("target", _("Hãy chọn tổ chức."))
+        return data
 
 
 class ReorganiseView(OrganisationMixin, FormView):
@@ -121,3 +144,75 @@ class ReorganiseView(OrganisationMixin, FormView):
             raise reorganisation.ReorganisationError(
                 _("Chỉ hợp nhất chi bộ với chi bộ, đảng bộ với đảng bộ.")
             )
+
+
+class SplitForm(CleanInputMixin, forms.Form):
+    name = forms.CharField(label=_("Tên tổ chức mới"), max_length=200)
+    code = forms.SlugField(label=_("Mã tổ chức mới"), max_length=40,
+                           help_text=_("Mã ngắn, không dấu, không khoảng trắng; ví dụ VX-TT-05."))  # fmt: skip
+    parts = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    on = DateField(label=_("Có hiệu lực từ ngày"))
+    reason = forms.CharField(label=_("Căn cứ, lý do"), max_length=300,
+                             help_text=_("Ví dụ: Quyết định số 15-QĐ/TU ngày 30/6/2025."))  # fmt: skip
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        if org.is_cell:
+            self.parts = {str(m.pk): m for m in Member.objects.filter(cell=org).on_roll()}
+            label = _("Đảng viên chuyển sang chi bộ mới")
+        else:
+            self.parts = {
+                str(o.pk): o
+                for o in Organisation.objects.filter(parent=org).active().order_by("name")
+            }
+            label = _("Tổ chức trực thuộc chuyển sang tổ chức mới")
+        self.fields["parts"].label = label
+        self.fields["parts"].choices = [
+            (pk, getattr(part, "full_name", None) or part.name) for pk, part in self.parts.items()
+        ]
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("Ngày có hiệu lực không thể ở tương lai."))
+        return on
+
+    def chosen(self):
+        return [self.parts[pk] for pk in self.cleaned_data["parts"]]
+
+
+class SplitView(ReorganiseView):
+    template_name = "meetings/split.html"
+    form_class = SplitForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("user")
+        return kwargs
+
+    def get_initial(self):
+        return {"on": timezone.localdate()}
+
+    def form_valid(self, form):
+        org, data = self.get_organisation(), form.cleaned_data
+        chosen = form.chosen()
+        units = [] if org.is_cell else chosen
+        members = chosen if org.is_cell else []
+        if not data["confirm"]:
+            confirm = SplitForm(data={**self.request.POST.dict(), "confirm": "True",
+                                      "parts": data["parts"]}, org=org)  # fmt: skip
+            preview = reorganisation.preview(orgs=units) if units else None
+            return self.render_to_response(self.get_context_data(
+                form=confirm, preview=preview, chosen=chosen, moving_members=len(members),
+            ))  # fmt: skip
+        try:
+            new = reorganisation.split(actor=self.request.user, org=org, name=data["name"],
+                                       code=data["code"], on=data["on"], units=units,
+                                       members=members, reason=data["reason"])  # fmt: skip
+        except (reorganisation.ReorganisationError, member_services.MembersError) as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã tách %(new)s từ %(org)s.")
+                         % {"new": new.name, "org": org.name})  # fmt: skip
+        return redirect(new)

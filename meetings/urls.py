@@ -64,6 +64,7 @@ urlpatterns = [
     path("orgs/<int:pk>/minute-book/", views.MinuteBookView.as_view(), name="minute_book"),
     path("verify/<str:code>/", views.VerifyCodeView.as_view(), name="verify_code"),
     path("orgs/<int:pk>/reorganise/", reorganise_views.ReorganiseView.as_view(), name="reorganise"),
+    path("orgs/<int:pk>/split/", reorganise_views.SplitView.as_view(), name="split"),
     path("orgs/<int:pk>/rotation/", views.RotationView.as_view(), name="rotation"),
     path("orgs/<int:pk>/compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("rotation/<int:pk>/", views.RotationSlotView.as_view(), name="rotation_slot"),

@@ -393,3 +393,7 @@ class AuditFilterForm(CleanInputMixin, forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
         return data
+
+
+class AsOfForm(CleanInputMixin, forms.Form):
+    on = DateField(label=_("Cơ cấu tại ngày"), widget=DATE_WIDGET)

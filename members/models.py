@@ -408,13 +408,15 @@ class Role(models.Model):
 
 class TreeChange(models.Model):
     """One change of the tree's shape, as of the day it took effect: a unit moved under
-    another superior, or merged into a successor. Kept for ever: the tree of any date,
-    and who succeeded whom, are read from these."""
+    another superior, merged into a successor, or split (`successor` the new unit).
+    Kept for ever: the tree of any date, and who succeeded whom, are read from these."""
 
-    MOVE, MERGE = "move", "merge"
+    MOVE, MERGE, SPLIT = "move", "merge", "split"
 
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tree_changes")
-    kind = models.CharField(max_length=10, choices=[(MOVE, _("chuyển")), (MERGE, _("hợp nhất"))])
+    kind = models.CharField(
+        max_length=10, choices=[(MOVE, _("chuyển")), (MERGE, _("hợp nhất")), (SPLIT, _("tách"))]
+    )
     on = models.DateField(_("có hiệu lực từ"))
     old_parent = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, related_name="+"

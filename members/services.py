@@ -422,8 +422,8 @@ def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, 
     Official transfer: closes the home membership, opens one in `to_cell`, and
     makes it the member's cell. Temporary transfer (3 months to under a year): the
     member stays on the home cell's roll as "temporarily away" and attends `to_cell`.
-    When their cell merges into `to_cell` (`merging`), exempted and suspended members
-    move too, keeping their status.
+    When their cell merges into `to_cell` (`merging`), exempted, suspended and
+    temporarily away members move too, keeping their status.
     """
     member = _locked(member)
     _check_cell(to_cell)
@@ -431,7 +431,9 @@ def transfer_member(*, actor, member, to_cell, on, temporary=False, until=None, 
         raise MembersError(_("Đảng viên đang sinh hoạt ở chính chi bộ này."))
     movable = [MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY]
     if merging and not temporary:
-        movable += [MemberStatus.EXEMPTED, MemberStatus.SUSPENDED]
+        # Their cell is merging: everyone on its roll moves, keeping their status (one
+        # away for a while stays away, and comes back to the successor).
+        movable += [MemberStatus.EXEMPTED, MemberStatus.SUSPENDED, MemberStatus.TEMPORARILY_AWAY]
     if member.status not in movable:
         raise MembersError(
             _("Không thể chuyển sinh hoạt cho đảng viên có tình trạng %(s)s.")

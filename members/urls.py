@@ -14,6 +14,8 @@ urlpatterns = [
         views.OrganisationDissolveView.as_view(),
         name="organisation_dissolve",
     ),
+    path("orgs/<int:pk>/roles/<int:role>/carry/", views.RoleCarryView.as_view(), name="role_carry"),
+    path("orgs/<int:pk>/as-of/", views.OrganisationAsOfView.as_view(), name="organisation_as_of"),
     path("orgs/<int:pk>/audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("orgs/<int:pk>/members/", views.MemberListView.as_view(), name="member_list"),
     path("orgs/<int:pk>/members/new/", views.MemberCreateView.as_view(), name="member_create"),

@@ -6,15 +6,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
-from members import revisions, selectors, services
+from members import revisions, roles, selectors, services
 from members.enums import CellType, MemberStatus, OrgKind
 from members.forms import (
+    AsOfForm,
     AuditFilterForm,
     DissolveForm,
     EndPositionForm,
@@ -142,11 +143,49 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
             positions=selectors.current_positions(org) if org.is_cell else [],
             hosted=selectors.hosted_members(org) if org.is_cell else [],
             lineage=selectors.lineage(org),
+            roles_to_carry=selectors.roles_to_carry(org) if context["can_administer"] else [],
             audit=selectors.audit_for("members.organisation", org.pk)[:20]
             if context["can_manage"]
             else [],
         )
         return context
+
+
+class RoleCarryView(OrganisationMixin, View):
+    """Give a role that ended with a merged unit again, on its successor."""
+
+    permission = "administer"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        org = self.get_organisation()
+        role = next((r for r in selectors.roles_to_carry(org) if r.pk == kwargs["role"]), None)
+        if role is None:
+            raise Http404
+        try:
+            roles.grant_role(actor=request.user, user=role.user, organisation=org, kind=role.kind)
+        except services.MembersError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã giao vai trò %(kind)s ở %(org)s cho %(user)s.")
+                             % {"kind": role.get_kind_display(), "org": org.name,
+                                "user": role.user.get_username()})  # fmt: skip
+        return redirect(org)
+
+
+class OrganisationAsOfView(OrganisationMixin, TemplateView):
+    """The units under an organisation as they stood on a past day: before a merger or
+    a move, who was under whom."""
+
+    template_name = "members/organisation_as_of.html"
+
+    def get_context_data(self, **kwargs):
+        org = self.get_organisation()
+        form = AsOfForm(self.request.GET or None)
+        trees = None
+        if form.is_valid():
+            trees = selectors.trees_as_of(self.request.user, org, form.cleaned_data["on"])
+        return {**super().get_context_data(**kwargs), "form": form, "trees": trees}
 
 
 def _cell_type_rows(counts):

@@ -54,8 +54,9 @@ def test_the_dashboard_queries_do_not_grow(client, tree, extra_cells, django_ass
     client.get(reverse("home"))
     url = reverse("meetings:compliance", args=[tree["district"].pk])
     # With the drilled group's cells and meetings; the district, the user's own unit, was
-    # read with their roles, and the unread notifications with the user.
-    with django_assert_num_queries(12):
+    # read with their roles, and the unread notifications with the user; one more reads
+    # the cells moved since the period, to count them under their group of the time.
+    with django_assert_num_queries(13):
         page = client.get(url, {"year": 2018, "quarter": 1, "group": tree["y"].pk})
     assert len(page.context["drill"].cells) == 1 + extra_cells
 
@@ -174,4 +175,12 @@ def test_a_period_in_progress_is_not_counted_as_missed(client, tree, personas):
         url, {"year": today.year - 1, "quarter": quarter, "group": "all"}
     ).content.decode()
     assert 'id="in-progress"' not in past and "chưa đến hạn" not in past
+    # In the totals too: only the months ended so far are expected of every cell.
+    this_month = compliance.dashboard(tree["district"], year=today.year, month=today.month)
+    assert this_month["total"]["cell_months"] == 0 and this_month["total"]["met_percent"] is None
+    this_quarter = compliance.dashboard(tree["district"], year=today.year, quarter=quarter)
+    ended = (today.month - 1) % 3
+    assert this_quarter["total"]["cell_months"] == this_quarter["total"]["cells"] * ended
+    last_year = compliance.dashboard(tree["district"], year=today.year - 1, quarter=quarter)
+    assert last_year["total"]["cell_months"] == last_year["total"]["cells"] * 3
     assert "table-warning" in past and "✗" in past

@@ -39,7 +39,7 @@ from meetings.forms import (
 )
 from meetings.models import MinutesDraft
 from meetings.reopen_views import ReopenAskForm
-from meetings.reorganise_views import ReorganiseForm
+from meetings.reorganise_views import ReorganiseForm, SplitForm
 from members.enums import RoleKind
 from tests.factories import make_user
 from tests.fuzz import (
@@ -204,6 +204,15 @@ def test_fuzz_reorganise_form(tree, personas):
     valid = {"action": "move", "target": str(tree["y"].pk), "on": "05/01/2026", "reason": "QĐ 15"}
     url = reverse("meetings:reorganise", args=[tree["a"].pk])
     confirmed = st.just({"confirm": "True"})  # the preview step shows no error by design
+    fuzz_form_view(personas["district"], url, valid=valid, skip=("confirm",), extra=confirmed)
+
+
+@fuzzes(SplitForm)
+def test_fuzz_split_form(tree, personas):
+    valid = {"name": "Đảng bộ xã Mới", "code": "X-MOI", "parts": [str(tree["a"].pk)],
+             "on": "05/01/2026", "reason": "QĐ 20"}  # fmt: skip
+    url = reverse("meetings:split", args=[tree["x"].pk])
+    confirmed = st.just({"confirm": "True"})
     fuzz_form_view(personas["district"], url, valid=valid, skip=("confirm",), extra=confirmed)
 
 

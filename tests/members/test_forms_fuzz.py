@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from members import services
 from members.forms import (
+    AsOfForm,
     AuditFilterForm,
     DissolveForm,
     EndPositionForm,
@@ -85,6 +86,12 @@ def test_fuzz_member_filter(tree, staff, org):
         name="filter_form",
         extra=st.fixed_dictionaries({"page": integer_texts()}),
     )
+
+
+@fuzzes(AsOfForm)
+def test_fuzz_tree_as_of(tree, staff):
+    fuzz_form_view(staff, reverse("members:organisation_as_of", args=[tree["x"].pk]),
+                   method="get")  # fmt: skip
 
 
 @fuzzes(AuditFilterForm)
