@@ -40,7 +40,6 @@ from meetings.models import (
 )
 from meetings.ratings import template_for
 from meetings.rotation import plan, quarter_index, year_quarter
-from meetings.rotation_services import rotation_groups
 from meetings.services import standard_agenda
 from members.demo import demo_password_hash
 from members.enums import CellType, MemberStatus, PositionRole, RoleKind
@@ -467,36 +466,6 @@ class Row(SimpleNamespace):
     """A row built for the demo before it is written, readable like a model instance."""
 
     pk = None
-
-
-def _district_history(district, years):
-    """A province-scale copy's history: `years` years up to COPIES_LAST_YEAR."""
-    months = month_starts(
-        datetime.date(COPIES_LAST_YEAR - years + 1, 1, 1), datetime.date(COPIES_LAST_YEAR, 12, 1)
-    )
-    cells = list(Organisation.objects.subtree_of(district).cells().active().order_by("path"))
-    return MeetingHistory(cells=cells, groups=rotation_groups(district), months=months,
-                          seed=district.code).load()  # fmt: skip
-
-
-def load_meeting_history(district_code="VX", years=1, today=None):
-    """Add history to a demo district unless it has meetings already.
-
-    Vị Xuyên itself gets every month from January 2018 to the last finished month, with
-    the 2025 reorganisation applied on its date; the province-scale copies get `years`
-    years up to COPIES_LAST_YEAR."""
-    district = Organisation.objects.filter(code=district_code).first()
-    # By code: the district's cells sit elsewhere in the tree after 2025.
-    if (
-        district is None
-        or Meeting.objects.filter(cell__code__startswith=f"{district_code}-").exists()
-    ):
-        return 0
-    if district_code != "VX":
-        return _district_history(district, years)
-    from meetings import demo_2025
-
-    return demo_2025.load_history(district, today or timezone.localdate())
 
 
 def meeting_in_progress(*, secretary, cell):

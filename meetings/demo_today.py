@@ -1,4 +1,5 @@
-"""The demo district's history up to today, across the 2025 reorganisation.
+"""The demo districts' history: Vị Xuyên's up to today, across the 2025 reorganisation;
+the province-scale copies' for a few years up to COPIES_LAST_YEAR.
 
 From 1 July 2025 there is no district level: commune committees sit directly under the
 province committee (Quy định 294-QĐ/TW), and Hà Giang province was merged into Tuyên
@@ -12,10 +13,12 @@ reorganisation service the pages use, on its date, between the two halves of his
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from meetings import reorganisation, services
 from meetings.demo import (
     ALWAYS_MEET,
+    COPIES_LAST_YEAR,
     FIRST_MONTH,
     REORGANISED_ON,
     MeetingHistory,
@@ -24,6 +27,7 @@ from meetings.demo import (
     month_starts,
 )
 from meetings.enums import MeetingKind
+from meetings.models import Meeting
 from meetings.rotation import quarter_index
 from meetings.rotation_services import rotation_groups
 from members import roles
@@ -39,6 +43,34 @@ NEW_USERS = [
     # username, full name, unit code: committee staff of the new structure
     ("vixuyen", "Văn phòng Đảng ủy xã Vị Xuyên", COMMUNE["code"]),
 ]
+
+
+def _district_history(district, years):
+    """A province-scale copy's history: `years` years up to COPIES_LAST_YEAR."""
+    months = month_starts(
+        datetime.date(COPIES_LAST_YEAR - years + 1, 1, 1), datetime.date(COPIES_LAST_YEAR, 12, 1)
+    )
+    cells = list(Organisation.objects.subtree_of(district).cells().active().order_by("path"))
+    return MeetingHistory(cells=cells, groups=rotation_groups(district), months=months,
+                          seed=district.code).load()  # fmt: skip
+
+
+def load_meeting_history(district_code="VX", years=1, today=None):
+    """Add history to a demo district unless it has meetings already.
+
+    Vị Xuyên itself gets every month from January 2018 to the last finished month, with
+    the 2025 reorganisation applied on its date; the province-scale copies get `years`
+    years up to COPIES_LAST_YEAR."""
+    district = Organisation.objects.filter(code=district_code).first()
+    # By code: the district's cells sit elsewhere in the tree after 2025.
+    if (
+        district is None
+        or Meeting.objects.filter(cell__code__startswith=f"{district_code}-").exists()
+    ):
+        return 0
+    if district_code != "VX":
+        return _district_history(district, years)
+    return load_history(district, today or timezone.localdate())
 
 
 def load_history(district, today):
