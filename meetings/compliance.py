@@ -195,7 +195,7 @@ def _group_rows(groups, period, drill=None, then=None):
     cell_rows = {}
     if drill is not None:
         shown = {g.pk for g in groups if drill == "all" or str(g.pk) == str(drill)}
-        for cell in existing.annotate(group=then("pk", "parent_id")).order_by("path"):
+        for cell in sorted(existing.annotate(group=then("pk", "parent_id")), key=tree_order):
             if cell.group in shown and cell.group in rows:
                 cell_rows[cell.pk] = CellRow(cell)
                 rows[cell.group].cells.append(cell_rows[cell.pk])

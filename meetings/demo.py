@@ -43,7 +43,7 @@ from meetings.rotation import plan, quarter_index, year_quarter
 from meetings.services import standard_agenda
 from members.demo import demo_password_hash
 from members.enums import CellType, MemberStatus, PositionRole, RoleKind
-from members.models import Member, MemberStatusChange, Organisation, Position, Role
+from members.models import Member, MemberStatusChange, Organisation, Position, Role, tree_order
 
 FIRST_MONTH = datetime.date(2018, 1, 1)
 REORGANISED_ON = datetime.date(2025, 7, 1)  # the two-level structure (Quy định 294-QĐ/TW)
@@ -188,8 +188,8 @@ class MeetingHistory:
         self.model_hosts = {}  # (cell id, year, quarter): group
         self.group_cells = {}
         ours = {c.pk for c in self.cells}
-        for cell in (
-            Organisation.objects.filter(parent__in=self.groups).cells().active().order_by("path")
+        for cell in sorted(
+            Organisation.objects.filter(parent__in=self.groups).cells().active(), key=tree_order
         ):
             if cell.pk in ours:
                 self.group_cells.setdefault(cell.parent_id, []).append(cell)
@@ -350,9 +350,12 @@ class MeetingHistory:
         )  # fmt: skip
         # Tasks of last month's meetings may still be in progress; older ones are done.
         recent = day >= last_finished_month(timezone.localdate())
+        # Due by the end of the next month: last month's open tasks are not overdue yet.
+        due = (day.replace(day=1) + datetime.timedelta(days=62)).replace(day=1)
+        due -= datetime.timedelta(days=1)
         tasks = [
             Row(meeting=meeting, assignee=rng.choice(present), description=rng.choice(TASKS),
-                due_on=(day.replace(day=28) + datetime.timedelta(days=10)),
+                due_on=due,
                 status=TaskStatus.IN_PROGRESS if recent and rng.random() < 0.5 else TaskStatus.DONE)
             for _n in range(rng.choice([1, 2]))
         ] if present else []  # fmt: skip

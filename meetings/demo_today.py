@@ -50,7 +50,7 @@ def _district_history(district, years):
     months = month_starts(
         datetime.date(COPIES_LAST_YEAR - years + 1, 1, 1), datetime.date(COPIES_LAST_YEAR, 12, 1)
     )
-    cells = list(Organisation.objects.subtree_of(district).cells().active().order_by("path"))
+    cells = sorted(Organisation.objects.subtree_of(district).cells().active(), key=tree_order)
     return MeetingHistory(cells=cells, groups=rotation_groups(district), months=months,
                           seed=district.code).load()  # fmt: skip
 
@@ -77,7 +77,7 @@ def load_history(district, today):
     """Every month from January 2018 to the last finished one; returns the meetings."""
     end = last_finished_month(today)
     before = month_starts(FIRST_MONTH, min(end, REORGANISED_ON - datetime.timedelta(days=1)))
-    cells = list(Organisation.objects.subtree_of(district).cells().active().order_by("path"))
+    cells = sorted(Organisation.objects.subtree_of(district).cells().active(), key=tree_order)
     first = MeetingHistory(cells=cells, groups=rotation_groups(district), months=before,
                            seed=district.code)  # fmt: skip
     total = first.load()
@@ -85,7 +85,7 @@ def load_history(district, today):
         return total
     actor = get_user_model().objects.get(username="admin")
     province, commune = reorganise(actor=actor, district=district)
-    cells = list(Organisation.objects.filter(pk__in=[c.pk for c in cells]).order_by("path"))
+    cells = sorted(Organisation.objects.filter(pk__in=[c.pk for c in cells]), key=tree_order)
     parents = {c.parent_id for c in cells}
     groups = sorted(
         (

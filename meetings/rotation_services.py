@@ -33,10 +33,11 @@ def rotation_groups(org):
 
 def _cells_by_group(groups):
     cells = {}
-    for cell in (
-        Organisation.objects.filter(parent__in=groups, kind__in=OrgKind.cell_kinds())
-        .order_by("path")
-        .only("pk", "parent_id", "founded_on", "dissolved_on")
+    for cell in sorted(  # siblings in the order they were created: by id, not as text
+        Organisation.objects.filter(parent__in=groups, kind__in=OrgKind.cell_kinds()).only(
+            "pk", "parent_id", "path", "founded_on", "dissolved_on"
+        ),
+        key=tree_order,
     ):
         cells.setdefault(cell.parent_id, []).append(cell)
     return cells

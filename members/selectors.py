@@ -21,6 +21,7 @@ from members.models import (
     Role,
     TreeChange,
     branch_below,
+    tree_order,
 )
 from members.text import natural_key
 
@@ -288,7 +289,7 @@ def subtree_with_counts(root, depth=None, cells_to=None):
         orgs = orgs.filter(depth__lte=root.depth + depth)
     if cells_to is not None:
         orgs = orgs.exclude(kind__in=OrgKind.cell_kinds(), depth__gt=root.depth + cells_to)
-    orgs = list(orgs.order_by("path"))
+    orgs = sorted(orgs, key=tree_order)  # parents first, siblings in the order created
     by_id = {org.pk: org for org in orgs}
     for org in orgs:
         org.cell_count = 0

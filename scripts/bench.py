@@ -187,7 +187,7 @@ def province_staff():
 
 
 def open_meeting(secretary):
-    """Thanh Sơn's January 2019 meeting, being held: what the minutes editor saves to."""
+    """Thanh Sơn's meeting of this month, being held: what the minutes editor saves to."""
     cell = Organisation.objects.get(code="VX-TT-THANHSON")
     return meeting_in_progress(secretary=secretary, cell=cell)
 

@@ -39,7 +39,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from meetings import services  # noqa: E402
-from meetings.models import Opinion  # noqa: E402
+from meetings.models import Meeting, Opinion  # noqa: E402
 from members.enums import PositionRole  # noqa: E402
 from members.models import Organisation, Position, Role  # noqa: E402
 
@@ -53,7 +53,10 @@ class Rollback(Exception):
 
 def tonight(cell, user):
     today = timezone.localdate()
-    meeting = services.plan_meeting(
+    # The demo has this month's meeting planned already; else plan tonight's.
+    meeting = Meeting.objects.filter(
+        cell=cell, period=today.replace(day=1), state="planned"
+    ).first() or services.plan_meeting(
         actor=user, cell=cell, kind="regular", place="Nhà văn hóa thôn",
         planned_at=timezone.make_aware(datetime.datetime.combine(today, datetime.time(19, 30))),
     )  # fmt: skip

@@ -242,28 +242,47 @@ def test_the_reorganise_page_previews_then_applies(three, personas, client):
     assert client.post(url, {**data, "target": three["x"].pk}).status_code == 404
 
 
-OPS = st.lists(st.tuples(st.sampled_from(["move", "merge"]), st.integers(0, 20), st.integers(0, 20)),
-               min_size=1, max_size=12)  # fmt: skip
+OPS = st.lists(
+    st.tuples(st.sampled_from(["move", "merge", "split"]), st.integers(0, 20), st.integers(0, 20)),
+    min_size=1, max_size=12,
+)  # fmt: skip
+
+
+def _flatten(node, parent=None, into=None):
+    into = {} if into is None else into
+    into[node.org.pk] = parent
+    for child in node.children:
+        _flatten(child, node.org.pk, into)
+    return into
 
 
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=OPS)
-def test_any_sequence_of_moves_and_merges_keeps_the_tree_whole(tree, personas, ops):
+def test_any_sequence_of_moves_merges_and_splits_keeps_the_tree_whole(tree, personas, ops):
     actor = personas["district"]
+    yesterday = TODAY - datetime.timedelta(days=1)
     with transaction.atomic():
         for n in range(3):
             OrganisationFactory(parent=tree["district"], code=f"H{n}")
-        for op, i, j in ops:
+        root = Organisation.objects.get(parent=None)
+        before = _flatten(selectors.tree_as_of(root, yesterday))
+        for step, (op, i, j) in enumerate(ops):
             units = list(Organisation.objects.active().exclude(parent=None).order_by("pk"))
             org, other = units[i % len(units)], units[j % len(units)]
             try:
                 if op == "move":
                     reorganisation.move(actor=actor, org=org, new_parent=other, on=TODAY)
-                else:
+                elif op == "merge":
                     reorganisation.merge(actor=actor, orgs=[org], successor=other, on=TODAY)
-            except MembersError:  # a refusal (of the move, or of a member's transfer)
+                else:
+                    reorganisation.split(
+                        actor=actor, org=org, name=f"Tách {step}", code=f"S{step}", on=TODAY,
+                        units=list(Organisation.objects.filter(parent=org).active()[:1]),
+                        members=list(Member.objects.filter(cell=org).on_roll()[:1]),
+                    )  # fmt: skip
+            except MembersError:  # a refusal (of the change, or of a member's transfer)
                 pass
             assert not broken_paths()
             assert Organisation.objects.filter(parent=None).count() == 1
@@ -273,6 +292,8 @@ def test_any_sequence_of_moves_and_merges_keeps_the_tree_whole(tree, personas, o
                 assert unit.kind in OrgKind.allowed_children(unit.parent.kind)
             on_roll = Member.objects.on_roll().select_related("cell")
             assert all(member.cell.is_active for member in on_roll)
+            # Whatever happened today, the tree as of yesterday is the tree of yesterday.
+            assert _flatten(selectors.tree_as_of(root, yesterday)) == before
         transaction.set_rollback(True)
 
 

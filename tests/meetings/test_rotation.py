@@ -7,7 +7,7 @@ from django.urls import reverse
 from meetings import rotation_services, services
 from meetings.models import RotationSlot
 from members.enums import RoleKind
-from tests.factories import CellFactory, MemberFactory, make_user
+from tests.factories import CellFactory, MemberFactory, OrganisationFactory, make_user
 from tests.meetings.conftest import at
 
 
@@ -210,3 +210,15 @@ def test_the_grid_shows_each_quarters_meeting_minutes_and_rating(client, tree, s
     sheet = load_workbook(io.BytesIO(client.get(url, {"year": 2018, "export": "xlsx"}).content))
     line = next(r for r in sheet.active.iter_rows(values_only=True) if r[0].startswith("Đảng bộ <"))
     assert line[5:9] == (slot.host.name, "06/05/2018", "Đã họp", "79 — Khá")
+
+
+def test_the_cycle_follows_the_order_cells_were_made_not_their_paths_as_text(tree, staff):
+    group = OrganisationFactory(parent=tree["district"], name="Đảng bộ xã Mười", code="G")
+    nine = CellFactory(parent=group, code="G9", id=99999, founded_on=datetime.date(2000, 1, 1))
+    ten = CellFactory(parent=group, code="G10", id=100000, founded_on=datetime.date(2000, 1, 1))
+    nine.refresh_from_db()
+    ten.refresh_from_db()
+    assert ten.path < nine.path  # as text, the later cell would come first
+    rotation_services.plan_rotation(actor=staff, org=group, year=2030)
+    slots = RotationSlot.objects.filter(group=group, year=2030).order_by("quarter")
+    assert [slot.host_id for slot in slots][:2] == [nine.pk, ten.pk]

@@ -149,6 +149,17 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db, tmp_path):
     page = client.get(reverse("members:organisation_detail", args=[province.pk])).content
     assert "Đảng bộ xã Thanh Thủy" in page.decode() and "Chi bộ Phòng Tư pháp" in page.decode()
     assert client.get(reverse("members:organisation_detail", args=[district.pk])).status_code == 200
+    # The grid and the dashboard open on the present, with this year's rotation and this
+    # quarter in progress.
+    grid = client.get(reverse("meetings:rotation", args=[province.pk])).content.decode()
+    assert str(today.year) in grid and "Chưa có lịch cho năm này" not in grid
+    assert "Đảng bộ xã Vị Xuyên" in grid
+    dashboard = client.get(reverse("meetings:compliance", args=[province.pk])).content.decode()
+    assert 'id="in-progress"' in dashboard and "Đảng bộ xã Vị Xuyên" in dashboard
+    client.logout()
+    assert client.login(username="thanhson.bithu", password="demo12345")
+    home = client.get(reverse("home")).content.decode()
+    assert f"tháng {today.month:02d} năm {today.year}" in home and "quá hạn" not in home
     client.logout()
     assert client.login(username="vixuyen", password="demo12345")
     old = Meeting.objects.filter(cell__parent=commune, period__year=2018).first()
