@@ -408,15 +408,18 @@ class Role(models.Model):
 
 class TreeChange(models.Model):
     """One change of the tree's shape, as of the day it took effect: a unit moved under
-    another superior, merged into a successor, or split (`successor` the new unit).
+    another superior, merged into a successor, split (`successor` the new unit), or
+    renamed.
     Kept for ever: the tree of any date, and who succeeded whom, are read from these."""
 
-    MOVE, MERGE, SPLIT = "move", "merge", "split"
+    MOVE, MERGE, SPLIT, RENAME = "move", "merge", "split", "rename"
 
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tree_changes")
     kind = models.CharField(
-        max_length=10, choices=[(MOVE, _("chuyển")), (MERGE, _("hợp nhất")), (SPLIT, _("tách"))]
-    )
+        max_length=10,
+        choices=[(MOVE, _("chuyển")), (MERGE, _("hợp nhất")), (SPLIT, _("tách")),
+                 (RENAME, _("đổi tên"))],
+    )  # fmt: skip
     on = models.DateField(_("có hiệu lực từ"))
     old_parent = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, related_name="+"
@@ -428,6 +431,7 @@ class TreeChange(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, related_name="predecessor_changes"
     )
     reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    old_name = models.CharField(max_length=200, blank=True)  # a rename: the name before
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = TouchingQuerySet.as_manager()

@@ -112,22 +112,26 @@ class UnitThen:
     """A unit as the tree held it on a past day (see `tree_as_of`)."""
 
     org: Organisation
+    name: str = ""  # its name then
     children: list = field(default_factory=list)
     cells: int = 0  # cells below it then
 
 
 def tree_as_of(root, day):
     """The units under `root` on `day`, as nested UnitThen: each unit under the parent
-    it had then (moves recorded after `day` undone), without units founded after it or
-    dissolved by then. Reads the units under `root` now and those moved out since (two
+    it had then and with the name it had (moves and renames recorded after `day`
+    undone), without units founded after it or dissolved by then. Reads the units under `root` now and those moved out since (two
     queries, three with any moves)."""
-    moves = {}
-    for org_id, old_parent_id in (
-        TreeChange.objects.filter(kind=TreeChange.MOVE, on__gt=day)
+    moves, names = {}, {}
+    for org_id, kind, old_parent_id, old_name in (
+        TreeChange.objects.filter(kind__in=[TreeChange.MOVE, TreeChange.RENAME], on__gt=day)
         .order_by("-on", "-pk")
-        .values_list("org_id", "old_parent_id")
-    ):
-        moves[org_id] = old_parent_id  # the earliest move after `day` is read last
+        .values_list("org_id", "kind", "old_parent_id", "old_name")
+    ):  # the earliest change after `day` is read last, and wins
+        if kind == TreeChange.MOVE:
+            moves[org_id] = old_parent_id
+        else:
+            names[org_id] = old_name
     units = {o.pk: o for o in Organisation.objects.subtree_of(root)}
     away = [pk for pk in moves if pk not in units]
     if away:  # moved out since: with what stayed under them
@@ -142,8 +146,10 @@ def tree_as_of(root, day):
             org.dissolved_on is None or org.dissolved_on > day
         )
 
-    nodes = {pk: UnitThen(org) for pk, org in units.items() if existed(org)}
-    for pk, node in sorted(nodes.items(), key=lambda item: natural_key(item[1].org.name)):
+    nodes = {
+        pk: UnitThen(org, names.get(pk, org.name)) for pk, org in units.items() if existed(org)
+    }
+    for pk, node in sorted(nodes.items(), key=lambda item: natural_key(item[1].name)):
         parent = parent_then(node.org)
         if pk != root.pk and parent in nodes:
             nodes[parent].children.append(node)

@@ -14,6 +14,7 @@ from members.models import (
     MemberStatusChange,
     Organisation,
     Position,
+    TreeChange,
 )
 from members.text import name_keys
 
@@ -102,7 +103,11 @@ def update_organisation(*, actor, org, data, version):
     changes = _diff(org, data)
     if not changes:
         return org
+    old_name = org.name
     _save_versioned(org, data, version)
+    if org.name != old_name:  # kept for the tree of an earlier day
+        TreeChange.objects.create(org=org, kind=TreeChange.RENAME, on=timezone.localdate(),
+                                  old_name=old_name)  # fmt: skip
     record_audit(
         actor=actor,
         action="organisation.update",

@@ -358,3 +358,23 @@ def test_ending_a_level_brings_its_units_up_to_its_superior(tree, personas, clie
     # A cell has no level below it to bring up: refused, in words.
     page = client.post(reverse("meetings:reorganise", args=[cell.pk]), data).content.decode()
     assert "Chi bộ không có cấp trực thuộc" in page
+
+
+def test_a_renamed_unit_shows_its_old_name_on_an_earlier_day(tree, personas, client):
+    from members import services as org_services
+
+    x = tree["x"]
+    old_name = x.name
+    org_services.update_organisation(actor=personas["district"], org=x,
+                                     data={"name": "Đảng bộ phường Thanh Thủy"},
+                                     version=x.version)  # fmt: skip
+    yesterday = TODAY - datetime.timedelta(days=1)
+    names = {n.org.pk: n.name for n in selectors.tree_as_of(tree["district"], yesterday).children}
+    assert names[x.pk] == old_name
+    names = {n.org.pk: n.name for n in selectors.tree_as_of(tree["district"], TODAY).children}
+    assert names[x.pk] == "Đảng bộ phường Thanh Thủy"
+    client.force_login(personas["district"])
+    url = reverse("members:organisation_as_of", args=[tree["district"].pk])
+    page = client.get(url, {"on": yesterday.strftime("%d/%m/%Y")}).content.decode()
+    assert old_name in page and "nay là Đảng bộ phường Thanh Thủy" in page
+    assert old_name in client.get(x.get_absolute_url()).content.decode()  # in its lineage
