@@ -54,7 +54,8 @@ def _check_date(on, *orgs):
     for org in orgs:
         if org.founded_on and on < org.founded_on:
             raise ReorganisationError(
-                _("Ngày có hiệu lực trước ngày thành lập %(name)s.") % {"name": org.name}
+                _("Ngày có hiệu lực trước ngày thành lập %(name)s (%(date)s).")
+                % {"name": org.name, "date": org.founded_on.strftime("%d/%m/%Y")}
             )
 
 
@@ -193,22 +194,29 @@ def merge(*, actor, orgs, successor, on, reason=""):
     return successor
 
 
+def check_split(*, org, code, on):
+    """Refusals of a split that depend on neither the parts nor a lock (the preview)."""
+    if not org.is_active:
+        raise ReorganisationError(_("%(name)s đã giải thể.") % {"name": org.name})
+    if org.parent_id is None:
+        raise ReorganisationError(_("Không thể tách tổ chức cấp cao nhất."))
+    _check_date(on, org)
+    if not code.strip():
+        raise ReorganisationError(_("Hãy đặt tên và mã cho tổ chức mới."))
+    if Organisation.objects.filter(code=code.strip()).exists():
+        raise ReorganisationError(_("Mã %(code)s đã có tổ chức dùng.") % {"code": code.strip()})
+
+
 @transaction.atomic
 def split(*, actor, org, name, code, on, units=(), members=(), reason=""):
     """Split `org` as of `on`: a new unit beside it (same superior, kind and type),
     founded on `on`, takes the chosen `units` below it (for a committee) or `members`
     on its roll (for a cell), who transfer with their history; audited. `org` goes on."""
     org = Organisation.objects.select_for_update().get(pk=org.pk)
-    if not org.is_active:
-        raise ReorganisationError(_("%(name)s đã giải thể.") % {"name": org.name})
-    if org.parent_id is None:
-        raise ReorganisationError(_("Không thể tách tổ chức cấp cao nhất."))
-    _check_date(on, org)
     name, code = name.strip(), code.strip()
-    if not name or not code:
+    if not name:
         raise ReorganisationError(_("Hãy đặt tên và mã cho tổ chức mới."))
-    if Organisation.objects.filter(code=code).exists():
-        raise ReorganisationError(_("Mã %(code)s đã có tổ chức dùng.") % {"code": code})
+    check_split(org=org, code=code, on=on)
     units = [u for u in units if u.parent_id == org.pk and u.is_active]
     members = [m for m in members if m.cell_id == org.pk]
     if not units and not members:

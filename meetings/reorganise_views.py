@@ -1,9 +1,12 @@
 """The reorganisation pages: move a unit under another superior, merge units into a
 successor, or split a unit; a preview of what will change, then the change."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,7 @@ from members import selectors
 from members import services as member_services
 from members.enums import OrgKind
 from members.forms import CleanInputMixin
-from members.models import Member, Organisation, tree_order
+from members.models import Member, Organisation, Position, tree_order
 from members.views import OrganisationMixin
 
 
@@ -77,7 +80,7 @@ class ReorganiseForm(CleanInputMixin, forms.Form):
             if self.org.is_cell:
                 raise forms.ValidationError(_("Chi bộ không có cấp trực thuộc để chuyển lên."))
             # Its units go up to its superior, which succeeds it.
-            data["target"], data["action"] = self.org.parent, self.MERGE
+            data["target"], data["action"], data["end_level"] = self.org.parent, self.MERGE, True
         elif data.get("action") and not data.get("target"):
             self.add_error("target", _("Hãy chọn tổ chức."))
         return data
@@ -108,6 +111,7 @@ class ReorganiseView(OrganisationMixin, FormView):
         try:
             if not data["confirm"]:
                 self._check(org, target, action)
+                reorganisation._check_date(data["on"], org, target)
                 preview = reorganisation.preview(
                     orgs=[org], new_parent=target if action == form.MOVE else None,
                     successor=target if action == form.MERGE else None,
@@ -116,9 +120,10 @@ class ReorganiseView(OrganisationMixin, FormView):
                     data={**self.request.POST.dict(), "confirm": "True"},
                     **{k: v for k, v in self.get_form_kwargs().items() if k in ("org", "user")},
                 )
-                return self.render_to_response(
-                    self.get_context_data(form=confirm, preview=preview, action=action)
-                )
+                return self.render_to_response(self.get_context_data(
+                    form=confirm, preview=preview, action=action,
+                    end_level=data.get("end_level", False),
+                ))  # fmt: skip
             if action == form.MOVE:
                 reorganisation.move(actor=self.request.user, org=org, new_parent=target,
                                     on=data["on"], reason=data["reason"])  # fmt: skip
@@ -134,6 +139,14 @@ class ReorganiseView(OrganisationMixin, FormView):
             form.add_error(None, str(exc))
             return self.form_invalid(form)
 
+    def form_invalid(self, form):
+        """Refused, at the preview or at the confirmation: the next submission shows a
+        preview again, whatever was changed."""
+        data = form.data.copy()
+        data["confirm"] = ""
+        form.data = data
+        return super().form_invalid(form)
+
     def _check(self, org, target, action):
         """Refusals the preview can give before anything is written."""
         if action == ReorganiseForm.MOVE:
@@ -148,8 +161,12 @@ class ReorganiseView(OrganisationMixin, FormView):
 
 class SplitForm(CleanInputMixin, forms.Form):
     name = forms.CharField(label=_("Tên tổ chức mới"), max_length=200)
-    code = forms.SlugField(label=_("Mã tổ chức mới"), max_length=40,
-                           help_text=_("Mã ngắn, không dấu, không khoảng trắng; ví dụ VX-TT-05."))  # fmt: skip
+    code = forms.CharField(
+        label=_("Mã tổ chức mới"), max_length=40,
+        help_text=_("Mã ngắn, không dấu, không khoảng trắng; ví dụ VX-TT-05."),
+        validators=[RegexValidator(r"^[-a-zA-Z0-9_]+$", _(
+            "Mã chỉ gồm chữ cái không dấu, chữ số, dấu gạch ngang và gạch dưới."))],
+    )  # fmt: skip
     parts = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
     on = DateField(label=_("Có hiệu lực từ ngày"))
     reason = forms.CharField(label=_("Căn cứ, lý do"), max_length=300,
@@ -200,11 +217,21 @@ class SplitView(ReorganiseView):
         units = [] if org.is_cell else chosen
         members = chosen if org.is_cell else []
         if not data["confirm"]:
+            try:  # what the confirmation would refuse, said at the preview already
+                reorganisation.check_split(org=org, code=data["code"], on=data["on"])
+            except reorganisation.ReorganisationError as exc:
+                form.add_error(None, str(exc))
+                return self.form_invalid(form)
             confirm = SplitForm(data={**self.request.POST.dict(), "confirm": "True",
                                       "parts": data["parts"]}, org=org)  # fmt: skip
             preview = reorganisation.preview(orgs=units) if units else None
+            posts = Position.objects.filter(
+                member__in=members, cell=org, ended_on__isnull=True
+            ).select_related("member")
             return self.render_to_response(self.get_context_data(
                 form=confirm, preview=preview, chosen=chosen, moving_members=len(members),
+                ending_posts=list(posts),
+                long_ago=data["on"] < timezone.localdate() - datetime.timedelta(days=31),
             ))  # fmt: skip
         try:
             new = reorganisation.split(actor=self.request.user, org=org, name=data["name"],

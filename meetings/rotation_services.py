@@ -63,6 +63,13 @@ def _as_slot(row, today):
 
 
 @transaction.atomic
+def existed_in(group, year):
+    """Did `group` exist some time in `year`?"""
+    return (group.founded_on is None or group.founded_on.year <= year) and (
+        group.dissolved_on is None or group.dissolved_on.year >= year
+    )
+
+
 def plan_rotation(*, actor, org, year, dry_run=False):
     """Plan the four quarters of `year` for every group under `org`.
 
@@ -82,6 +89,8 @@ def plan_rotation(*, actor, org, year, dry_run=False):
     result, to_create, to_update = [], [], []
     for group in groups:
         kept = rows.get(group.pk, {})
+        if not existed_in(group, year) and not any(i in kept for i in indexes):
+            continue  # not founded yet, or dissolved: no quarters to plan in this year
         if not group.is_active and not any(i in kept for i in indexes):
             continue  # a dissolved committee has no quarters to plan in this year
         existing = {i: _as_slot(r, today) for i, r in kept.items()}
@@ -100,7 +109,7 @@ def plan_rotation(*, actor, org, year, dry_run=False):
                 to_update.append(row)
             slots.append(row)
         result.append((group, slots))
-    if not dry_run:
+    if not dry_run and (to_create or to_update):  # nothing changed: nothing to record
         RotationSlot.objects.bulk_create(to_create)
         RotationSlot.objects.bulk_update(to_update, ["host"])
         touch(*{row.group_id for row in [*to_create, *to_update]})  # bulk writes send no signals

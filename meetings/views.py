@@ -1259,7 +1259,7 @@ class RotationView(OrganisationMixin, TemplateView):
     template_name = "meetings/rotation.html"
 
     def get_year(self):
-        return _year(self.request.GET.get("year")) or timezone.localdate().year
+        return _year(self.request.GET.get("year")) or _present(self.get_organisation()).year
 
     def filters(self):
         """(quarter, group id, cell type) asked for in the query string; None when not."""
@@ -1300,6 +1300,8 @@ class RotationView(OrganisationMixin, TemplateView):
         by_group = {}
         for slot in slots:
             by_group.setdefault(slot.group_id, {})[slot.quarter] = slot
+        # The groups of that year: none founded later or dissolved before, unless planned.
+        groups = [g for g in groups if g.pk in by_group or rotation_services.existed_in(g, year)]
         rows = [(g, [by_group.get(g.pk, {}).get(q) for q in quarters]) for g in groups]
         return quarters, rows, bool(by_group)
 
@@ -1352,6 +1354,7 @@ class RotationView(OrganisationMixin, TemplateView):
             "filters": render_to_string("meetings/_rotation_filters.html", context),
             "grid": render_to_string("meetings/_rotation_grid.html", context),
             "planned": planned,
+            "plannable": bool(rows),
         }
 
     def post(self, request, *args, **kwargs):
@@ -1470,13 +1473,14 @@ class ComplianceView(OrganisationMixin, TemplateView):
         org = self.get_organisation()
         query = self.request.GET
         today = timezone.localdate()
-        year = _year(query.get("year")) or today.year
+        present = _present(org)
+        year = _year(query.get("year")) or present.year
         month = _number(query.get("month"))
         if month not in range(1, 13):
             month = None
         quarter = int(query["quarter"]) if query.get("quarter") in ("1", "2", "3", "4") else None
         if not month and not quarter:
-            quarter = (today.month - 1) // 3 + 1
+            quarter = (present.month - 1) // 3 + 1
         chosen = _number(query.get("group"))
         if chosen is None and query.get("group") == "all":
             chosen = "all"
@@ -1494,6 +1498,13 @@ class ComplianceView(OrganisationMixin, TemplateView):
             "compliance", org, parts, partial(_render_compliance, org, chosen, context)
         )
         return context
+
+
+def _present(org):
+    """The day a unit's pages open on: today, or for a dissolved unit its last day."""
+    if org.dissolved_on is not None:
+        return org.dissolved_on - datetime.timedelta(days=1)
+    return timezone.localdate()
 
 
 def _render_compliance(org, chosen, context):

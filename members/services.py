@@ -144,7 +144,8 @@ def dissolve_organisation(*, actor, org, on, reason=""):
         action="organisation.dissolve",
         target=org,
         organisation=org,
-        summary=_("Giải thể %(name)s từ ngày %(date)s") % {"name": org.name, "date": on},
+        summary=_("Giải thể %(name)s từ ngày %(date)s")
+        % {"name": org.name, "date": on.strftime("%d/%m/%Y")},
         changes={"reason": reason},
     )
     return org

@@ -197,6 +197,11 @@ def test_a_committee_formed_by_a_merger_reads_its_predecessors_history(
     assert sum(r.met for r in rows) == 1
     later = compliance.dashboard(new, year=TODAY.year + 1, quarter=1)["rows"]
     assert [r.group for r in later] == [new]
+    # Its rotation has no year before it was founded: nothing to show, nothing to plan.
+    grid = client.get(reverse("meetings:rotation", args=[new.pk]), {"year": 2018}).content.decode()
+    assert 'id="no-groups"' in grid and "Lập lịch năm" not in grid
+    rotation_services.plan_rotation(actor=staff_new, org=new, year=2018)
+    assert not RotationSlot.objects.filter(group=new, year=2018).exists()
     # Its staff open the predecessors' pages and the minute book printed before: the
     # same bytes.
     for old in (x, y, p):
@@ -322,6 +327,15 @@ def test_a_committee_and_a_cell_split_as_of_a_date(three, personas, client):
         response = client.post(url, {**data, **bad, "confirm": "True"})
         assert response.status_code == 200 and message in response.content.decode()
     assert Organisation.objects.filter(parent=district).count() == 4  # X, Y, P and X-TL
+    # A refused confirmation asks for a preview again; the preview refuses what the
+    # confirmation would, and warns of a date long past and of posts that end.
+    refused = client.post(url, {**data, "parts": [str(a.pk)], "confirm": "True"}).content.decode()
+    assert 'name="confirm" value="True"' not in refused
+    page = client.post(url, {**data, "parts": [str(a.pk)]}).content.decode()
+    assert "đã có tổ chức dùng" in page and 'id="preview"' not in page
+    old = {**data, "code": "X-OLD", "parts": [str(a.pk)], "on": "01/01/2020"}
+    assert 'id="long-ago"' in client.post(url, old).content.decode()
+    assert not Organisation.objects.filter(code="X-OLD").exists()
 
     # A cell splits: the chosen members transfer with their history.
     p_cell = three["p_cell"]
@@ -347,7 +361,7 @@ def test_ending_a_level_brings_its_units_up_to_its_superior(tree, personas, clie
     url = reverse("meetings:reorganise", args=[level.pk])
     data = {"action": "end_level", "on": TODAY.strftime("%d/%m/%Y"), "reason": "Bỏ cấp trung gian"}
     page = client.post(url, data).content.decode()
-    assert 'id="preview"' in page and district.name in page
+    assert 'id="preview"' in page and "chuyển lên trực thuộc" in page and district.name in page
     assert client.post(url, {**data, "confirm": "True"}).status_code == 302
     for org in (level, inner, cell):
         org.refresh_from_db()

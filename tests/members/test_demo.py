@@ -173,6 +173,9 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db, tmp_path):
         client.get(reverse("members:organisation_detail", args=[dao_duc_committee.pk])).status_code
         == 200
     )
+    # A predecessor's pages open on its last days, not on an empty present.
+    grid = client.get(reverse("meetings:rotation", args=[dao_duc_committee.pk])).content.decode()
+    assert "năm 2025" in grid and "Chưa có lịch" not in grid
     client.logout()
 
     # A second district with two years of meetings, as the province-scale benchmark builds.
