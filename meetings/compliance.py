@@ -58,8 +58,14 @@ class GroupRow:
     due: int | None = None
     met_now: int = 0
 
+    # The months its cells were expected to meet: each cell from the month it was founded
+    # to the month it was dissolved (None: every cell, every month).
+    expected: int | None = None
+
     @property
     def cell_months(self):
+        if self.expected is not None:
+            return self.expected + (self.met_now if self.due is not None else 0)
         if self.due is None:
             return self.cell_count * self.months
         return self.cell_count * self.due + self.met_now
@@ -90,6 +96,29 @@ def _due(start, end):
     if end <= current:
         return None
     return max(0, (current.year - start.year) * 12 + current.month - start.month)
+
+
+def _month_start(day, months_on):
+    index = day.year * 12 + day.month - 1 + months_on
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _months_expected(start, months, due):
+    """An aggregate: the cell-months of the period's ended months (all of them once it is
+    over) in which each cell existed at least one day."""
+    terms = []
+    for k in range(months if due is None else due):
+        first, after = _month_start(start, k), _month_start(start, k + 1)
+        existed = (Q(founded_on__isnull=True) | Q(founded_on__lt=after)) & (
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=first)
+        )
+        terms.append(Case(When(existed, then=Value(1)), default=Value(0)))
+    if not terms:
+        return Sum(Value(0))
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return Sum(total, output_field=IntegerField())
 
 
 def period_bounds(year, month=None, quarter=None):
@@ -185,13 +214,14 @@ def _group_rows(groups, period, drill=None, then=None):
     existing = Organisation.objects.filter(_cells_in_period(scope, start, end))
     due = _due(start, end)
     rows = {g.pk: GroupRow(g, months=months, due=due) for g in groups}
-    for group_id, n in (
+    for group_id, n, expected in (
         existing.annotate(group=then("pk", "parent_id"))
         .values_list("group")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), expected=_months_expected(start, months, due))
     ).order_by():
         if group_id in rows:  # else a group of another period
             rows[group_id].cell_count = n
+            rows[group_id].expected = expected
     cell_rows = {}
     if drill is not None:
         shown = {g.pk for g in groups if drill == "all" or str(g.pk) == str(drill)}
@@ -463,6 +493,8 @@ def _summed(child, rows, period):
         for name in ("cell_count", "met", "required", "present", "meetings", "quality",
                      "overdue", "met_now"):  # fmt: skip
             setattr(total, name, getattr(total, name) + getattr(row, name))
+        if row.expected is not None:
+            total.expected = (total.expected or 0) + row.expected
         if row.cell_count:
             total.groups += 1
             total.models_held += bool(row.model_held)

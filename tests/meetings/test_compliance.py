@@ -184,3 +184,14 @@ def test_a_period_in_progress_is_not_counted_as_missed(client, tree, personas):
     last_year = compliance.dashboard(tree["district"], year=today.year - 1, quarter=quarter)
     assert last_year["total"]["cell_months"] == last_year["total"]["cells"] * 3
     assert "table-warning" in past and "✗" in past
+
+
+def test_a_cell_is_expected_from_the_month_it_was_founded(tree):
+    before = {r.group.code: r.cell_months for r in
+              compliance.dashboard(tree["district"], year=2018, quarter=1)["rows"]}  # fmt: skip
+    CellFactory(parent=tree["x"], code="X-NEW", founded_on=datetime.date(2018, 3, 10))
+    CellFactory(parent=tree["x"], code="X-GONE", founded_on=datetime.date(2000, 1, 1),
+                dissolved_on=datetime.date(2018, 2, 1))  # fmt: skip
+    after = {r.group.code: r.cell_months for r in
+             compliance.dashboard(tree["district"], year=2018, quarter=1)["rows"]}  # fmt: skip
+    assert after["X"] == before["X"] + 1 + 1  # March for the new cell, January for the other
