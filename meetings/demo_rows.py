@@ -91,7 +91,24 @@ def write(model, objects, *, batch=1000):
     fields = list(model._meta.concrete_fields)
     instances = isinstance(objects[0], models.Model)
     readers = [_reader(f, instances) for f in fields]
-    rows = [[read(obj) for read in readers] for obj in objects]
+    if instances:
+        rows = [[read(obj) for read in readers] for obj in objects]
+    else:
+        # A plain row's plain fields straight from its dict (dict.get run by map, in C:
+        # most of the time of a million rows), the others through their readers.
+        names = [f.attname for f in fields]
+        defaults = [f.get_default() for f in fields]
+        special = [
+            (n, readers[n])
+            for n, f in enumerate(fields)
+            if f.is_relation or isinstance(f, models.DateTimeField | models.JSONField)
+        ]
+        rows = []
+        for obj in objects:
+            row = list(map(obj.__dict__.get, names, defaults))
+            for n, read in special:
+                row[n] = read(obj)
+            rows.append(row)
     insert(model, [f.column for f in fields], rows, batch=batch)
 
 
