@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from members import revisions, roles, selectors, services
+from members import history, revisions, roles, selectors, services
 from members.enums import CellType, MemberStatus, OrgKind
 from members.forms import (
     AsOfForm,
@@ -142,8 +142,8 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
             ],
             positions=selectors.current_positions(org) if org.is_cell else [],
             hosted=selectors.hosted_members(org) if org.is_cell else [],
-            lineage=selectors.lineage(org),
-            roles_to_carry=selectors.roles_to_carry(org) if context["can_administer"] else [],
+            lineage=history.lineage(org),
+            roles_to_carry=history.roles_to_carry(org) if context["can_administer"] else [],
             audit=selectors.audit_for("members.organisation", org.pk)[:20]
             if context["can_manage"]
             else [],
@@ -159,7 +159,7 @@ class RoleCarryView(OrganisationMixin, View):
 
     def post(self, request, *args, **kwargs):
         org = self.get_organisation()
-        role = next((r for r in selectors.roles_to_carry(org) if r.pk == kwargs["role"]), None)
+        role = next((r for r in history.roles_to_carry(org) if r.pk == kwargs["role"]), None)
         if role is None:
             raise Http404
         try:
@@ -184,7 +184,7 @@ class OrganisationAsOfView(OrganisationMixin, TemplateView):
         form = AsOfForm(self.request.GET or None)
         trees = None
         if form.is_valid():
-            trees = selectors.trees_as_of(self.request.user, org, form.cleaned_data["on"])
+            trees = history.trees_as_of(self.request.user, org, form.cleaned_data["on"])
         return {**super().get_context_data(**kwargs), "form": form, "trees": trees}
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from meetings import compliance, reorganisation, rotation_services, services
 from meetings.enums import MeetingState
 from meetings.models import Meeting, MinutesDocument, RotationSlot
-from members import selectors
+from members import history, selectors
 from members import services as member_services
 from members.checks import BROKEN_PATHS
 from members.enums import MemberStatus, OrgKind
@@ -56,10 +56,10 @@ def test_a_unit_moves_with_its_subtree_and_scoping_follows(tree, personas, clien
     yesterday = (TODAY - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
     client.force_login(personas["district"])
     url = reverse("members:organisation_as_of", args=[tree["district"].pk])
-    before = selectors.tree_as_of(tree["district"], TODAY - datetime.timedelta(days=1))
+    before = history.tree_as_of(tree["district"], TODAY - datetime.timedelta(days=1))
     under = {n.org: [c.org for c in n.children] for n in before.children}
     assert a in under[tree["x"]] and a not in under[tree["y"]]
-    now = selectors.tree_as_of(tree["district"], TODAY)
+    now = history.tree_as_of(tree["district"], TODAY)
     assert a in [c.org for n in now.children if n.org == tree["y"] for c in n.children]
     page = client.get(url, {"on": yesterday}).content.decode()
     x_part = page.split(tree["x"].name)[1].split(tree["y"].name)[0]
@@ -157,7 +157,7 @@ def test_merging_three_committees_keeps_history_and_moves_open_work(
     assert 'id="roles-to-carry"' in page and "staff_p" in page
     assert client.post(carry).status_code == 302
     assert Role.objects.valid().filter(user=staff_p, organisation=y).exists()
-    assert ended not in selectors.roles_to_carry(y)  # offered no more
+    assert ended not in history.roles_to_carry(y)  # offered no more
     assert client.post(carry).status_code == 404
     # The rotation's unheld quarters follow the new shape: no slot of a merged committee
     # after this quarter, every cell of Y in Y's cycle.
@@ -272,7 +272,7 @@ def test_any_sequence_of_moves_merges_and_splits_keeps_the_tree_whole(tree, pers
         for n in range(3):
             OrganisationFactory(parent=tree["district"], code=f"H{n}")
         root = Organisation.objects.get(parent=None)
-        before = _flatten(selectors.tree_as_of(root, yesterday))
+        before = _flatten(history.tree_as_of(root, yesterday))
         for step, (op, i, j) in enumerate(ops):
             units = list(Organisation.objects.active().exclude(parent=None).order_by("pk"))
             org, other = units[i % len(units)], units[j % len(units)]
@@ -298,7 +298,7 @@ def test_any_sequence_of_moves_merges_and_splits_keeps_the_tree_whole(tree, pers
             on_roll = Member.objects.on_roll().select_related("cell")
             assert all(member.cell.is_active for member in on_roll)
             # Whatever happened today, the tree as of yesterday is the tree of yesterday.
-            assert _flatten(selectors.tree_as_of(root, yesterday)) == before
+            assert _flatten(history.tree_as_of(root, yesterday)) == before
         transaction.set_rollback(True)
 
 
@@ -320,7 +320,7 @@ def test_a_committee_and_a_cell_split_as_of_a_date(three, personas, client):
     assert a2.parent == new and a.parent == x and x.is_active
     assert TreeChange.objects.filter(kind="split", org=x, successor=new).exists()
     assert not broken_paths()
-    before = selectors.tree_as_of(district, TODAY - datetime.timedelta(days=1))
+    before = history.tree_as_of(district, TODAY - datetime.timedelta(days=1))
     assert a2 in [c.org for n in before.children if n.org == x for c in n.children]
     # Refused, with the reason said and nothing written: a code in use, nothing chosen.
     for bad, message in (({"parts": [str(a.pk)]}, "đã có tổ chức dùng"), ({"parts": []}, "")):
@@ -383,9 +383,9 @@ def test_a_renamed_unit_shows_its_old_name_on_an_earlier_day(tree, personas, cli
                                      data={"name": "Đảng bộ phường Thanh Thủy"},
                                      version=x.version)  # fmt: skip
     yesterday = TODAY - datetime.timedelta(days=1)
-    names = {n.org.pk: n.name for n in selectors.tree_as_of(tree["district"], yesterday).children}
+    names = {n.org.pk: n.name for n in history.tree_as_of(tree["district"], yesterday).children}
     assert names[x.pk] == old_name
-    names = {n.org.pk: n.name for n in selectors.tree_as_of(tree["district"], TODAY).children}
+    names = {n.org.pk: n.name for n in history.tree_as_of(tree["district"], TODAY).children}
     assert names[x.pk] == "Đảng bộ phường Thanh Thủy"
     client.force_login(personas["district"])
     url = reverse("members:organisation_as_of", args=[tree["district"].pk])
