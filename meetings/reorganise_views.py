@@ -22,7 +22,17 @@ from members.models import Member, Organisation, Position, tree_order
 from members.views import OrganisationMixin
 
 
-class ReorganiseForm(CleanInputMixin, forms.Form):
+class EffectiveDateMixin:
+    """A change of the tree takes effect on a day that has come (field `on`)."""
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("Ngày có hiệu lực không thể ở tương lai."))
+        return on
+
+
+class ReorganiseForm(EffectiveDateMixin, CleanInputMixin, forms.Form):
     MOVE, MERGE, END_LEVEL = "move", "merge", "end_level"
     action = forms.ChoiceField(
         label=_("Việc sắp xếp"),
@@ -67,12 +77,6 @@ class ReorganiseForm(CleanInputMixin, forms.Form):
         self.fields["target"].choices = [("", "---------")] + [
             (o.pk, "— " * o.depth + o.name) for o in allowed
         ]
-
-    def clean_on(self):
-        on = self.cleaned_data["on"]
-        if on > timezone.localdate():
-            raise forms.ValidationError(_("Ngày có hiệu lực không thể ở tương lai."))
-        return on
 
     def clean(self):
         data = super().clean()
@@ -159,7 +163,7 @@ class ReorganiseView(OrganisationMixin, FormView):
             )
 
 
-class SplitForm(CleanInputMixin, forms.Form):
+class SplitForm(EffectiveDateMixin, CleanInputMixin, forms.Form):
     name = forms.CharField(label=_("Tên tổ chức mới"), max_length=200)
     code = forms.CharField(
         label=_("Mã tổ chức mới"), max_length=40,
@@ -188,12 +192,6 @@ class SplitForm(CleanInputMixin, forms.Form):
         self.fields["parts"].choices = [
             (pk, getattr(part, "full_name", None) or part.name) for pk, part in self.parts.items()
         ]
-
-    def clean_on(self):
-        on = self.cleaned_data["on"]
-        if on > timezone.localdate():
-            raise forms.ValidationError(_("Ngày có hiệu lực không thể ở tương lai."))
-        return on
 
     def chosen(self):
         return [self.parts[pk] for pk in self.cleaned_data["parts"]]
