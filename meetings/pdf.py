@@ -19,8 +19,8 @@ from meetings.layout import font_faces, write_pdf
 # Layouts of the signed documents: a snapshot records the layout its documents were made
 # in, and keeps it. A change of layout is a new folder and number; documents signed
 # before it are still made, and made again identical, from the old one.
-LAYOUTS = {1: "meetings/pdf/v1/"}
-LAYOUT = 1
+LAYOUTS = {1: "meetings/pdf/v1/", 2: "meetings/pdf/v2/"}
+LAYOUT = 2
 
 
 def _render(template, context, fetcher=None, *, metadata=None):
@@ -169,12 +169,13 @@ def render_draft(meeting, kind, fetcher=None):
     )  # fmt: skip
 
 
-def render_rotation(org, year, quarters, rows):
-    """The rotation grid on A4 landscape, for the district's files."""
+def render_rotation(org, year, quarters, rows, filter_label=""):
+    """The rotation grid on A4 landscape, for the district's files; a filtered grid says
+    its filter under the title."""
     return _render(
         "meetings/pdf/rotation.html",
         {"org": org, "year": year, "quarters": quarters, "rows": rows,
-         "printed_on": timezone.localdate()},
+         "filter_label": filter_label, "printed_on": timezone.localdate()},
     )  # fmt: skip
 
 

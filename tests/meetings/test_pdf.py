@@ -12,6 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from meetings import layout, pdf, services
+from meetings.content import load_parts
 from meetings.models import MinutesDocument
 from tests.meetings.conftest import complete_minutes, signed_meeting
 
@@ -210,3 +211,36 @@ def test_a_configured_certificate_adds_a_pades_signature(settings, tmp_path, cel
     status = validate_pdf_signature(signature, trusted)
     assert status.intact and status.valid and status.md_algorithm == "sha256"
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in read(body)[0][0]
+
+
+def _signature_page(meeting, layout_number, monkeypatch):
+    """The minutes of `meeting` as signed in `layout_number`, and the page of its
+    signatures."""
+    monkeypatch.setattr(pdf, "LAYOUT", layout_number)
+    parts = load_parts(meeting)
+    body = pdf.render_document(
+        "minutes", meeting=meeting, parts=parts, snapshot=pdf.live_snapshot(meeting, parts),
+        number=1, code="ABCDEFGHJK", digest="0" * 64,
+    )  # fmt: skip
+    pages, _ = read(body)
+    return pages, next(page for page in pages if "CHỦ TRÌ" in page)
+
+
+@pytest.mark.parametrize("words", range(440, 800, 40))
+def test_the_signatures_never_stand_alone_on_a_page(held_meeting, cell_people, monkeypatch,
+                                                      words):  # fmt: skip
+    """Whatever the length of the minutes, the closing lines and the signatures take the
+    text before them along to their page: a page never holds the signature block alone
+    (the first layout left one minutes in three on a page 85 % blank)."""
+    meeting = complete_minutes(held_meeting, cell_people)
+    services.save_minutes(
+        actor=cell_people["secretary_user"], meeting=meeting, version=meeting.version,
+        data={"chair": cell_people["secretary"], "minute_taker": cell_people["taker"],
+              "opened_at": datetime.time(8, 0), "closed_at": datetime.time(10, 0),
+              "conclusion": " ".join(["Chi bộ thống nhất nghị quyết."] * (words // 4)),
+              "items": {}},
+    )  # fmt: skip
+    meeting.refresh_from_db()
+    pages, page = _signature_page(meeting, pdf.LAYOUT, monkeypatch)
+    before = page.split("Cuộc họp kết thúc")[0]
+    assert before.strip(), f"{len(pages)} pages: the signatures stand alone on the last"
