@@ -7,3 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Sinh hoạt chi bộ")
     # Cached summaries follow every model's rows through members.revisions: each model
     # declares `revision_path`.
+
+    def ready(self):
+        from meetings import rotation_services
+        from members import signals
+
+        signals.cells_changed.connect(rotation_services.follow_tree, dispatch_uid="rotation")

@@ -32,6 +32,7 @@ class CellRow:
     months_met: int = 0
     meetings: list = field(default_factory=list)  # (meeting id, date, rate or None, quality)
     overdue: int = 0
+    missing: list = field(default_factory=list)  # first days of the months it did not meet
 
 
 @dataclass
@@ -78,6 +79,11 @@ class GroupRow:
     def attendance_percent(self):
         return round(100 * self.present / self.required, 1) if self.required else None
 
+    @property
+    def quality_percent(self):
+        """The share of its signed meetings that met HD 12's bar."""
+        return round(100 * self.quality / self.meetings, 1) if self.meetings else None
+
 
 @dataclass(frozen=True)
 class Period:
@@ -119,6 +125,18 @@ def _months_expected(start, months, due):
     for term in terms[1:]:
         total = total + term
     return Sum(total, output_field=IntegerField())
+
+
+def _months_due(cell, start, months, due):
+    """The first days of the period's ended months in which `cell` existed."""
+    firsts = []
+    for k in range(months if due is None else due):
+        first, after = _month_start(start, k), _month_start(start, k + 1)
+        if (cell.founded_on is None or cell.founded_on < after) and (
+            cell.dissolved_on is None or cell.dissolved_on > first
+        ):
+            firsts.append(first)
+    return firsts
 
 
 def period_bounds(year, month=None, quarter=None):
@@ -285,6 +303,10 @@ def _group_rows(groups, period, drill=None, then=None):
             seen[m["cell_id"]].add(m["period"])
         for pk, periods in seen.items():
             cell_rows[pk].months_met = len(periods)
+            cell_rows[pk].missing = [
+                first for first in _months_due(cell_rows[pk].cell, start, months, due)
+                if first not in periods
+            ]  # fmt: skip
     late = timezone.now() - datetime.timedelta(days=SIGNATURE_GRACE_DAYS)
     overdue = (
         Meeting.objects.filter(
@@ -312,6 +334,38 @@ def _group_rows(groups, period, drill=None, then=None):
         row.model_meeting_id, row.model_meeting_at = meeting_id, planned_at
         row.model_held = state in RotationSlot.HELD_STATES if row.cell_count else None
     return [rows[g.pk] for g in groups]
+
+
+def _held_rank(row):
+    """A model meeting not held before one not yet due, before one held."""
+    if row.rollup:
+        return row.models_held / row.groups if row.groups else None
+    return None if row.model_held is None else int(row.model_held)
+
+
+# The dashboard's columns, each with its value for a row: the smallest is the worst
+# (overdue minutes and cells count negatively). None sorts after every value.
+SORTS = {
+    "name": None,  # the tree's order
+    "cells": lambda row: -row.cell_count,
+    "met": lambda row: row.met_percent,
+    "model": _held_rank,
+    "attendance": lambda row: row.attendance_percent,
+    "quality": lambda row: row.quality_percent,
+    "overdue": lambda row: -row.overdue,
+}
+DEFAULT_SORT = "met"
+
+
+def sorted_rows(rows, sort=DEFAULT_SORT):
+    """`rows` by the column `sort` names, worst first; "-column" the other way round. Ties
+    and rows without a value keep the tree's order, the latter after the others."""
+    key = SORTS[sort.removeprefix("-")]
+    if key is None:
+        return list(reversed(rows)) if sort.startswith("-") else list(rows)
+    valued = [row for row in rows if key(row) is not None]
+    unvalued = [row for row in rows if key(row) is None]
+    return sorted(valued, key=key, reverse=sort.startswith("-")) + unvalued
 
 
 def _total(rows):

@@ -43,15 +43,19 @@ def _cells_by_group(groups):
     return cells
 
 
-def _active_at(cells):
+def _active_at(cells, today):
     def active_at(index):
         year, quarter = year_quarter(index)
         start = datetime.date(year, quarter * 3 - 2, 1)
+        after = datetime.date(year + (quarter == 4), 1 if quarter == 4 else quarter * 3 + 1, 1)
+        # A quarter not over yet is hosted by a cell that still exists today: the
+        # unheld quarter of a host dissolved within it is planned again.
+        until = start if after <= today else max(start, today)
         return [
             c.pk
             for c in cells
             if (c.founded_on is None or c.founded_on <= start)
-            and (c.dissolved_on is None or c.dissolved_on > start)
+            and (c.dissolved_on is None or c.dissolved_on > until)
         ]
 
     return active_at
@@ -62,7 +66,6 @@ def _as_slot(row, today):
     return Slot(quarter_index(row.year, row.quarter), row.host_id, not row.postponed, fixed)
 
 
-@transaction.atomic
 def existed_in(group, year):
     """Did `group` exist some time in `year`?"""
     return (group.founded_on is None or group.founded_on.year <= year) and (
@@ -70,15 +73,31 @@ def existed_in(group, year):
     )
 
 
-def plan_rotation(*, actor, org, year, dry_run=False):
-    """Plan the four quarters of `year` for every group under `org`.
+def follow_tree(*, group, actor, **kwargs):
+    """A cell was founded or dissolved under `group`: plan again, at once, the quarters of
+    its years from this one on that are planned already and not held (members.signals).
+    A dissolved host leaves its unheld quarters; a new cell hosts before any repeats."""
+    today = timezone.localdate()
+    years = (
+        RotationSlot.objects.filter(group=group, year__gte=today.year)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("year")
+    )
+    for year in list(years):
+        plan_rotation(actor=actor, org=group, year=year, groups=[group])
+
+
+@transaction.atomic
+def plan_rotation(*, actor, org, year, dry_run=False, groups=None):
+    """Plan the four quarters of `year` for every group under `org` (or `groups` only).
 
     Keeps held, past, postponed and hand-swapped quarters; recomputes the rest by the
     rule, so running it again changes nothing. Writes slots (unless `dry_run`) and one
     audit row. Returns [(group, [RotationSlot × 4])].
     """
     today = timezone.localdate()
-    groups = rotation_groups(org)
+    groups = rotation_groups(org) if groups is None else groups
     cells = _cells_by_group(groups)
     rows = {}
     for row in RotationSlot.objects.filter(group__in=groups, year__lte=year).select_related(
@@ -94,7 +113,7 @@ def plan_rotation(*, actor, org, year, dry_run=False):
         if not group.is_active and not any(i in kept for i in indexes):
             continue  # a dissolved committee has no quarters to plan in this year
         existing = {i: _as_slot(r, today) for i, r in kept.items()}
-        planned = plan(indexes, _active_at(cells.get(group.pk, [])), existing)
+        planned = plan(indexes, _active_at(cells.get(group.pk, []), today), existing)
         slots = []
         for index in indexes:
             row = kept.get(index)
@@ -135,8 +154,11 @@ def swap_slots(*, actor, first, second, reason):
         raise RotationError(_("Cần ghi lý do."))
     today = timezone.localdate()
     for slot in (first, second):
-        if slot.is_held or slot.ends_on < today:
-            raise RotationError(_("Quý đã qua hoặc đã họp không thể thay đổi."))
+        quarter = f"{slot.quarter}/{slot.year}"
+        if slot.is_held:
+            raise RotationError(_("Quý %(q)s đã họp: không thể đổi chi bộ điểm.") % {"q": quarter})
+        if slot.ends_on < today:
+            raise RotationError(_("Quý %(q)s đã qua: không thể đổi chi bộ điểm.") % {"q": quarter})
     rows = _group_slots(first.group)
     slots = {i: _as_slot(r, today) for i, r in rows.items()}
     a, b = quarter_index(first.year, first.quarter), quarter_index(second.year, second.quarter)
@@ -145,7 +167,7 @@ def swap_slots(*, actor, first, second, reason):
         Slot(b, first.host_id, slots[b].counts, True),
     )
     cells = _cells_by_group([first.group]).get(first.group_id, [])
-    if violations(slots.values(), _active_at(cells)):
+    if violations(slots.values(), _active_at(cells, today)):
         raise RotationError(
             _("Đổi như vậy sẽ có chi bộ làm điểm hai lần trước khi mọi chi bộ đều đã làm điểm.")
         )
@@ -167,7 +189,9 @@ def postpone_slot(*, actor, slot, reason):
     if not reason.strip():
         raise RotationError(_("Cần ghi lý do."))
     if slot.is_held:
-        raise RotationError(_("Quý đã họp không thể hoãn."))
+        raise RotationError(
+            _("Quý %(q)s đã họp: không thể hoãn.") % {"q": f"{slot.quarter}/{slot.year}"}
+        )
     slot.postponed, slot.reason = True, reason
     slot.save(update_fields=["postponed", "reason", "updated_at"])
     record_audit(

@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from meetings import (
+    attention,
     book,
     compliance,
     counting,
@@ -104,7 +105,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         today = timezone.localdate()
         roles = member_selectors.roles_for_user(user)
-        cells = []
+        cells, staff_cards = [], []
         for role in roles:
             # A province's counts read 87,000 members, a cell's card a dozen queries:
             # each is kept until the next write under its organisation.
@@ -118,16 +119,27 @@ class HomeView(LoginRequiredMixin, TemplateView):
                         "cell-overview", org, [today], partial(self.render_cell, org, today)
                     )
                 )
+            elif not org.is_cell and role.kind in (RoleKind.COMMITTEE_STAFF, RoleKind.OBSERVER):
+                staff_cards.append(
+                    revisions.cached_summary(
+                        "attention", org, [today], partial(self.render_attention, org, today)
+                    )
+                )
         member = member_selectors.own_member(user)
         return {
             **super().get_context_data(**kwargs),
             "roles": roles,
             "own_member": member,
             "cells": cells,
+            "attention": staff_cards,
             "to_sign": selectors.minutes_to_sign(member),
             "at_hand": selectors.meetings_at_hand(user, member),
             "reopen_asks": selectors.reopen_asks(member),
         }
+
+    def render_attention(self, org, today):
+        context = {"a": attention.for_committee(org, today)}
+        return render_to_string("meetings/_staff_attention.html", context)
 
     def render_cell(self, cell, today):
         context = {"item": selectors.cell_overview(cell, today)}
@@ -1273,6 +1285,25 @@ class RotationView(OrganisationMixin, TemplateView):
             self._groups = rotation_services.rotation_groups(self.get_organisation())
         return self._groups
 
+    def filter_label(self):
+        """The filters asked for, in words (Vietnamese, as the export documents are) and as
+        a suffix of the exported file's name; empty for the whole year."""
+        quarter, group, cell_type = self.filters()
+        words, suffix = [], ""
+        if quarter:
+            words.append(f"quý {quarter}")
+            suffix += f"-q{quarter}"
+        if group is not None:
+            chosen = next((g for g in self.groups() if g.pk == group), None)
+            if chosen is not None:
+                words.append(chosen.name)
+                suffix += f"-{chosen.code}"
+        if cell_type:
+            with translation.override("vi"):
+                words.append(f"loại chi bộ: {CellType(cell_type).label}")
+            suffix += f"-{cell_type}"
+        return "; ".join(words), suffix
+
     def grid(self):
         """(groups shown, quarters shown, rows of (group, [slot or None per quarter]))."""
         year = self.get_year()
@@ -1303,7 +1334,13 @@ class RotationView(OrganisationMixin, TemplateView):
         # The groups of that year: none founded later or dissolved before, unless planned.
         groups = [g for g in groups if g.pk in by_group or rotation_services.existed_in(g, year)]
         rows = [(g, [by_group.get(g.pk, {}).get(q) for q in quarters]) for g in groups]
-        return quarters, rows, bool(by_group)
+        planned = bool(by_group)
+        # A filter that matches nothing says so: the year is planned all the same.
+        self.matched_nothing = False
+        if not planned and (quarter or group is not None or cell_type):
+            planned = RotationSlot.objects.filter(group__in=self.groups(), year=year).exists()
+            self.matched_nothing = planned
+        return quarters, rows, planned
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export")
@@ -1311,12 +1348,13 @@ class RotationView(OrganisationMixin, TemplateView):
             return super().get(request, *args, **kwargs)
         org, year = self.get_organisation(), self.get_year()
         quarters, rows, _planned = self.grid()
-        name = f"diem-luan-phien-{org.code}-{year}"
+        label, suffix = self.filter_label()
+        name = f"diem-luan-phien-{org.code}-{year}{suffix}"
         if export == "xlsx":
             body = rotation_xlsx(rows, quarters, year)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            body = pdf.render_rotation(org, year, quarters, rows)
+            body = pdf.render_rotation(org, year, quarters, rows, label)
             content_type = "application/pdf"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
@@ -1347,6 +1385,7 @@ class RotationView(OrganisationMixin, TemplateView):
             "quarters": quarters,
             "rows": rows,
             "planned": planned,
+            "matched_nothing": self.matched_nothing,
             "groups": self.groups(),
             "request": self.request,
         }
@@ -1484,20 +1523,50 @@ class ComplianceView(OrganisationMixin, TemplateView):
         chosen = _number(query.get("group"))
         if chosen is None and query.get("group") == "all":
             chosen = "all"
+        sort = query.get("sort", "")
+        if sort.removeprefix("-") not in compliance.SORTS:
+            sort = compliance.DEFAULT_SORT
+        period_query = f"year={year}&" + (f"month={month}" if month else f"quarter={quarter}")
         context = {
             **super().get_context_data(**kwargs),
             "year": year,
             "month": month,
             "selected_quarter": quarter,
             "months": range(1, 13),
-            "period_query": f"year={year}&" + (f"month={month}" if month else f"quarter={quarter}"),
+            "period_query": period_query,
+            "sort": sort,
+            "columns": _dashboard_columns(period_query, sort, chosen),
         }
         # Overdue minutes are counted against today: the summary is kept for one day at most.
-        parts = [year, month, quarter, chosen, today]
+        parts = [year, month, quarter, chosen, sort, today]
         context["summary"] = revisions.cached_summary(
             "compliance", org, parts, partial(_render_compliance, org, chosen, context)
         )
         return context
+
+
+DASHBOARD_COLUMNS = {
+    "name": gettext_lazy("Đảng bộ / nhóm"),
+    "cells": gettext_lazy("Chi bộ"),
+    "met": gettext_lazy("Sinh hoạt hằng tháng"),
+    "model": gettext_lazy("Chi bộ điểm"),
+    "attendance": gettext_lazy("Dự họp"),
+    "quality": gettext_lazy("Đạt HD 12"),
+    "overdue": gettext_lazy("Quá hạn ký"),
+}
+
+
+def _dashboard_columns(period_query, sort, chosen):
+    """The dashboard's column heads, each a link that sorts by it: worst first, or the
+    other way round when it is the order already."""
+    group = f"&group={chosen}" if chosen is not None else ""
+    columns = []
+    for key, label in DASHBOARD_COLUMNS.items():
+        order = {key: "ascending", f"-{key}": "descending"}.get(sort, "none")
+        link = f"?{period_query}&sort={'-' if sort == key else ''}{key}{group}"
+        columns.append({"key": key, "label": label, "order": order, "link": link,
+                        "end": key in ("cells", "attendance", "quality", "overdue")})  # fmt: skip
+    return columns
 
 
 def _present(org):
@@ -1511,6 +1580,7 @@ def _render_compliance(org, chosen, context):
     """The dashboard below the period form, as HTML: the same for all who may see `org`."""
     year, month, quarter = context["year"], context["month"], context["selected_quarter"]
     data = compliance.dashboard(org, year=year, month=month, quarter=quarter, drill=chosen)
+    data["rows"] = compliance.sorted_rows(data["rows"], context["sort"])
     drill = None
     if isinstance(chosen, int):
         drill = next((r for r in data["rows"] if r.group.pk == chosen), None)

@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import revisions, roles, workflow
+from members import revisions, roles, signals, workflow
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole
 from members.models import (
     AuditEvent,
@@ -94,6 +94,8 @@ def create_organisation(*, actor, parent, data):
         organisation=org,
         summary=_("Tạo tổ chức %(name)s") % {"name": org.name},
     )
+    if org.is_cell and parent is not None:
+        signals.cells_changed.send(sender=Organisation, group=parent, actor=actor)
     return org
 
 
@@ -148,6 +150,8 @@ def dissolve_organisation(*, actor, org, on, reason=""):
         % {"name": org.name, "date": on.strftime("%d/%m/%Y")},
         changes={"reason": reason},
     )
+    if org.is_cell and org.parent_id is not None:
+        signals.cells_changed.send(sender=Organisation, group=org.parent, actor=actor)
     return org
 
 

@@ -54,6 +54,8 @@ def _quarter(slot, urls, labels, today):
         host = f'<span class="text-muted">{labels["no host"]}</span>'
     status = slot.status_on(today)
     meeting = ""
+    if not slot.host_id and status in ("planned", "overdue"):
+        return f"<td>{host}</td>"  # a group without cells: nothing to hold, nothing late
     if slot.meeting_id:
         held = dmy(timezone.localtime(slot.meeting.planned_at))
         meeting = f' <a href="{urls["meeting"].format(slot.meeting_id)}">{held}</a>'

@@ -195,3 +195,41 @@ def test_a_cell_is_expected_from_the_month_it_was_founded(tree):
     after = {r.group.code: r.cell_months for r in
              compliance.dashboard(tree["district"], year=2018, quarter=1)["rows"]}  # fmt: skip
     assert after["X"] == before["X"] + 1 + 1  # March for the new cell, January for the other
+
+
+def test_the_dashboard_sorts_by_any_column_worst_first(client, cell_people, tree):
+    """X's cell A met in March (1 of 6 cell-months), Y's cell B never (0 of 3): worst
+    first puts Y on top; the column's link again turns the order round."""
+    signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    client.force_login(make_user(tree["district"], username="clerk_sort"))
+    url = reverse("meetings:compliance", args=[tree["district"].pk])
+
+    def order(**query):
+        page = client.get(url, {"year": 2018, "quarter": 1, **query})
+        return [row.group.code for row in page.context["rows"]], page.content.decode()
+
+    worst, html = order()
+    assert worst == ["Y", "X"]
+    assert 'aria-sort="ascending"' in html and "sort=-met" in html
+    assert order(sort="-met")[0] == ["X", "Y"]
+    assert order(sort="name")[0] == ["X", "Y"] and order(sort="-name")[0] == ["Y", "X"]
+    assert order(sort="cells")[0] == ["X", "Y"]  # the larger group first
+    assert order(sort="nonsense")[0] == worst
+    # The quality column shows a share with its colour; the legend explains the colours.
+    assert "(1/1)" in html and 'id="legend"' in html and "85–99%" in html
+
+
+def test_the_drill_down_names_each_cells_missing_months(client, cell_people, tree):
+    signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    data = compliance.dashboard(tree["district"], year=2018, quarter=1, drill="all")
+    missing = {c.cell.code: c.missing for r in data["rows"] for c in r.cells}
+    first = [datetime.date(2018, m, 1) for m in (1, 2, 3)]
+    assert missing == {"A": first[:2], "A2": first, "B": first}
+    client.force_login(make_user(tree["district"], username="clerk_drill"))
+    url = reverse("meetings:compliance", args=[tree["district"].pk])
+    page = client.get(url, {"year": 2018, "quarter": 1}).content.decode()
+    # Each committee opens its cells where the eye is: at the list, below the table.
+    assert f"group={tree['x'].pk}#cells" in page
+    drill = client.get(url, {"year": 2018, "quarter": 1, "group": tree["x"].pk}).content.decode()
+    assert 'id="cells"' in drill and "01/2018</span>, <span" in drill
+    assert "đạt HD 12" in drill

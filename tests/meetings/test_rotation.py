@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import rotation_services, services
 from meetings.models import RotationSlot
@@ -145,7 +146,12 @@ def test_the_grid_filters_and_exports(client, tree, staff):
     page = client.get(url, {"year": 2031, "quarter": 2, "group": tree["x"].pk})
     assert page.context["quarters"] == [2]
     assert [g.code for g, _slots in page.context["rows"]] == ["X"]
-    assert client.get(url, {"year": 2031, "cell_type": "school"}).context["planned"] is False
+    # A filter that matches nothing says so; the year stays planned (no "plan the year").
+    empty = client.get(url, {"year": 2031, "cell_type": "school"})
+    assert empty.context["planned"] is True
+    html = empty.content.decode()
+    assert 'id="no-match"' in html and "Chưa có lịch cho năm này" not in html
+    assert "Lập lịch năm" not in html
     sheet = load_workbook(
         io.BytesIO(client.get(url, {"year": 2031, "export": "xlsx"}).content)
     ).active
@@ -222,3 +228,96 @@ def test_the_cycle_follows_the_order_cells_were_made_not_their_paths_as_text(tre
     rotation_services.plan_rotation(actor=staff, org=group, year=2030)
     slots = RotationSlot.objects.filter(group=group, year=2030).order_by("quarter")
     assert [slot.host_id for slot in slots][:2] == [nine.pk, ten.pk]
+
+
+def test_the_grid_follows_the_tree_at_once(tree, staff):
+    """A cell founded under a planned group hosts before any cell hosts again; a host
+    dissolved leaves its unheld quarters to the others at once; each change audited."""
+    from members import services as members_services
+    from members.models import AuditEvent
+
+    year = timezone.localdate().year + 1
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=year)
+    assert [hosts(tree["x"], year)[("X", q)] for q in (1, 2, 3, 4)] == ["A", "A2", "A", "A2"]
+    logged = AuditEvent.objects.filter(action="rotation.plan").count()
+    newcomer = members_services.create_organisation(
+        actor=staff, parent=tree["x"],
+        data={"name": "Chi bộ thôn Mới", "code": "A3", "kind": "cell", "cell_type": "village",
+              "founded_on": timezone.localdate()},
+    )  # fmt: skip
+    plan = [hosts(tree["x"], year)[("X", q)] for q in (1, 2, 3, 4)]
+    assert plan[:3] == ["A", "A2", "A3"]  # before A hosts a second time
+    assert AuditEvent.objects.filter(action="rotation.plan").count() == logged + 1
+    members_services.dissolve_organisation(actor=staff, org=newcomer, on=timezone.localdate())
+    plan = [hosts(tree["x"], year)[("X", q)] for q in (1, 2, 3, 4)]
+    assert "A3" not in plan and plan == ["A", "A2", "A", "A2"]
+    assert AuditEvent.objects.filter(action="rotation.plan").count() == logged + 2
+
+
+def test_the_quarter_of_a_dissolved_host_is_planned_again_within_it(tree, staff):
+    """The host of the quarter in progress is dissolved before its model meeting: the
+    quarter goes to a cell that still exists."""
+    from members import services as members_services
+
+    today = timezone.localdate()
+    gone = CellFactory(parent=tree["y"], code="B2", founded_on=datetime.date(2000, 1, 1))
+    rotation_services.plan_rotation(actor=staff, org=tree["y"], year=today.year)
+    quarter = (today.month - 1) // 3 + 1
+    slot = RotationSlot.objects.get(group=tree["y"], year=today.year, quarter=quarter)
+    if slot.host_id != gone.pk:  # make the dissolved cell this quarter's host
+        slot.host = gone
+        slot.save()
+    members_services.dissolve_organisation(actor=staff, org=gone, on=today)
+    slot.refresh_from_db()
+    assert slot.host_id == tree["b"].pk
+
+
+def test_a_refused_swap_names_the_quarter(tree, staff):
+    rotation_services.plan_rotation(actor=staff, org=tree["x"], year=2018)
+    first, second = RotationSlot.objects.filter(group=tree["x"], year=2018).order_by("quarter")[:2]
+    with pytest.raises(rotation_services.RotationError, match="Quý 1/2018 đã qua"):
+        rotation_services.swap_slots(actor=staff, first=first, second=second, reason="x")
+
+
+def test_a_group_without_cells_is_not_late(client, tree, staff):
+    empty = OrganisationFactory(name="Đảng bộ Công an huyện", code="CA", parent=tree["district"])
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2018)
+    client.force_login(staff)
+    page = client.get(reverse("meetings:rotation", args=[tree["district"].pk]), {"year": 2018})
+    row = page.content.decode().rsplit(empty.name, 1)[1].split("</tr>")[0]
+    assert "Quá hạn" not in row and "Chưa có chi bộ" in row
+
+
+def test_the_exported_pdf_keeps_rows_whole_with_ratings_and_its_filter(client, tree, staff):
+    """Forty committees with long names fill several landscape pages: every committee's
+    row is read back on one page; a filtered export says its filter."""
+    import io
+
+    from pypdf import PdfReader
+
+    long = " ".join(["và các bản vùng cao biên giới"] * 5)
+    for n in range(40):
+        group = OrganisationFactory(name=f"Đảng bộ xã Số {n:02d}", code=f"G{n:02d}",
+                                    parent=tree["district"])  # fmt: skip
+        CellFactory(parent=group, code=f"G{n:02d}C", name=f"Chi bộ thôn {n:02d} {long} hết{n:02d}")
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2031)
+    client.force_login(staff)
+    url = reverse("meetings:rotation", args=[tree["district"].pk])
+    pages = [
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(client.get(url, {"year": 2031, "export": "pdf"}).content)).pages
+    ]  # fmt: skip
+    assert len(pages) > 2
+    for n in range(40):
+        # The row's first and last words, in each of its four quarters, on one page.
+        holding = [
+            i for i, text in enumerate(pages) if f"thôn {n:02d} " in text or f"hết{n:02d}" in text
+        ]
+        assert len(holding) == 1, f"the row of Đảng bộ xã Số {n:02d} is split: pages {holding}"
+        assert (
+            pages[holding[0]].count(f"thôn {n:02d} ") == pages[holding[0]].count(f"hết{n:02d}") == 4
+        )
+    response = client.get(url, {"year": 2031, "quarter": 2, "group": tree["x"].pk, "export": "pdf"})
+    assert "-q2-X.pdf" in response["Content-Disposition"]
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Trích theo bộ lọc: quý 2; Đảng bộ xã Thanh Thủy" in " ".join(text.split())
