@@ -20,13 +20,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from meetings import layout, pdf
 from meetings.content import load_parts, signed_version
 from meetings.enums import DocumentKind, MeetingState
 from meetings.models import Meeting, MinutesDocument, SignedRecord
 from members.enums import PositionRole
+from members.logtext import gettext_kept as _
 from members.models import Position
 from members.services import record_audit
 

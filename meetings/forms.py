@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cellmeet.inputs import DATE_WIDGET, TIME_WIDGET, DateField, TimeField
@@ -309,10 +310,10 @@ class RatingForm(CleanInputMixin, forms.Form):
         self.template = template
         for criterion in template.criteria:
             if template.kind == "checklist":
-                field = forms.BooleanField(label=criterion["label"], required=False)
+                field = forms.BooleanField(label=gettext(criterion["label"]), required=False)
             else:
                 field = forms.IntegerField(
-                    label=f"{criterion['label']} (0–{criterion['points']})",
+                    label=f"{gettext(criterion['label'])} (0–{criterion['points']})",
                     min_value=0,
                     max_value=criterion["points"],
                 )

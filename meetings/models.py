@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from meetings.enums import (
     AgendaSection,
@@ -23,6 +24,7 @@ from meetings.enums import (
     VoteKind,
 )
 from members.enums import MemberStatus
+from members.logtext import gettext_kept
 from members.models import Member, Organisation
 from members.querysets import TouchingQuerySet
 
@@ -215,11 +217,11 @@ class Meeting(models.Model):
             return self.title
         local = timezone.localtime(self.planned_at)
         if self.kind == MeetingKind.REGULAR:
-            return _("Sinh hoạt chi bộ tháng %(m)02d năm %(y)s") % {
+            return gettext_kept(gettext_noop("Sinh hoạt chi bộ tháng %(m)02d năm %(y)s")) % {
                 "m": local.month,
                 "y": local.year,
             }
-        return _("%(kind)s ngày %(d)s") % {
+        return gettext_kept(gettext_noop("%(kind)s ngày %(d)s")) % {
             "kind": self.get_kind_display(),
             "d": local.strftime("%d/%m/%Y"),
         }

@@ -17,7 +17,6 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from meetings.enums import AgendaSection, MeetingKind, MeetingState, NotificationKind, Presence
 from meetings.models import (
@@ -32,6 +31,7 @@ from meetings.models import (
 from meetings.selectors import roster
 from meetings.services import MeetingError, _audit, _locked, _require, guest_positions
 from members.enums import MemberStatus, PositionRole
+from members.logtext import gettext_kept as _
 from members.models import Organisation, Position
 
 log = logging.getLogger(__name__)

@@ -1,14 +1,39 @@
 """Rating model meetings and keeping observers' lessons (side effects, audited)."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meetings.enums import MeetingKind, MeetingState, RaterRole, RatingKind
 from meetings.models import Lesson, Rating, RatingTemplate
 from members import selectors as member_selectors
+from members.logtext import gettext_kept as _
 from members.services import record_audit
 
 DEFAULT_TEMPLATE = "thang-100"
+# The labels of the rating templates cellmeet ships (meetings 0002): data, stored in
+# Vietnamese, translated when shown (meetings.templatetags.labels).
+SHIPPED_LABELS = (
+    gettext_noop("Thang điểm 100 (như Nghệ An)"),
+    gettext_noop("Công tác chuẩn bị"),
+    gettext_noop("Tỷ lệ đảng viên dự sinh hoạt"),
+    gettext_noop("Tiến hành sinh hoạt"),
+    gettext_noop("Thực hiện nguyên tắc sinh hoạt đảng"),
+    gettext_noop("Báo cáo, kết luận, nghị quyết"),
+    gettext_noop("Tốt"),
+    gettext_noop("Khá"),
+    gettext_noop("Trung bình"),
+    gettext_noop("Yếu"),
+    gettext_noop("Tiêu chí chất lượng sinh hoạt chi bộ (Hướng dẫn 12-HD/BTCTW)"),
+    gettext_noop("Tỷ lệ đảng viên dự sinh hoạt trên 85%"),
+    gettext_noop("Không có đảng viên vắng mặt không có lý do"),
+    gettext_noop("Chi ủy (bí thư, phó bí thư) họp chuẩn bị trước"),
+    gettext_noop("Nội dung sinh hoạt đầy đủ, đúng trình tự"),
+    gettext_noop("Nhiều đảng viên tham gia phát biểu ý kiến"),
+    gettext_noop("Biên bản ghi đầy đủ, đúng thể thức"),
+    gettext_noop("Nghị quyết được tổ chức thực hiện có kết quả"),
+    gettext_noop("Đạt yêu cầu"),
+    gettext_noop("Chưa đạt yêu cầu"),
+)
 RATABLE = (MeetingState.HELD, MeetingState.SUBMITTED, MeetingState.SIGNED)
 
 

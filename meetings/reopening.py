@@ -8,12 +8,12 @@ signed, the minutes are frozen and only an addendum corrects them.
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from meetings import services
 from meetings.enums import MeetingState, SignerRole
 from meetings.models import ReopenRequest, Signature
 from members.auth import locked_until, lockout_message
+from members.logtext import gettext_kept as _
 
 
 def _signer_roles(meeting, member):

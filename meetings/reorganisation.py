@@ -13,7 +13,6 @@ later are planned again for the committees of the new shape; roles on merged uni
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from meetings import rotation_services, services
 from meetings.enums import MeetingState
@@ -21,6 +20,7 @@ from meetings.models import Meeting, RotationSlot
 from members import revisions
 from members import services as member_services
 from members.enums import MembershipKind, OrgKind
+from members.logtext import gettext_kept as _
 from members.models import Member, Membership, Organisation, Role, TreeChange, tree_order
 
 OPEN = [MeetingState.PLANNED, MeetingState.PREPARED, MeetingState.POSTPONED]

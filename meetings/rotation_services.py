@@ -4,11 +4,11 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from meetings.models import RotationSlot
 from meetings.rotation import Slot, plan, quarter_index, violations, year_quarter
 from members.enums import OrgKind
+from members.logtext import gettext_kept as _
 from members.models import Organisation, tree_order
 from members.revisions import touch
 from members.services import record_audit

@@ -13,12 +13,12 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cellmeet.inputs import parse_time
 from meetings import counting, notices, reopening, selectors, services, workflow
 from meetings.enums import MeetingState, Presence, SignerRole, VoteKind
 from meetings.models import ClientOperation, FrozenError, Guest, Meeting, Opinion, Vote
+from members.logtext import gettext_kept as _
 from members.models import AuditEvent, Member
 
 # Operations a device may send at once; a longer queue is sent in several requests.

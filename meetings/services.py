@@ -7,7 +7,6 @@ from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from meetings import content, counting, documents, workflow
 from meetings.content import content_hash
@@ -31,6 +30,7 @@ from meetings.models import (
 from meetings.selectors import roster
 from members.auth import locked_until, lockout_message
 from members.enums import CellType, MemberStatus, PositionRole
+from members.logtext import gettext_kept as _
 from members.models import Position
 from members.selectors import ROLE_ORDER
 from members.services import record_audit

@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from members.logtext import gettext_kept as _
 from members.models import LoginAttempt, Role
 from members.services import record_audit
 

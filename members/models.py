@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members import logtext
 from members.enums import (
     CellType,
     MembershipKind,
@@ -472,6 +473,10 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=60)
     target_id = models.PositiveBigIntegerField(null=True)
     summary = models.CharField(_("nội dung"), max_length=400)
+    # The summary's source message and parameters (members.logtext), so that each
+    # reader sees the line in their language; empty for lines written before.
+    message = models.CharField(max_length=400, blank=True, default="")
+    params = models.JSONField(null=True, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
 
@@ -487,7 +492,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):
-        return self.summary
+        return self.text
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -496,6 +501,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly
+
+    @property
+    def text(self):
+        """The summary in the reader's language."""
+        return logtext.shown(self.message, self.params, self.summary)
 
     @property
     def changes_no_data(self):

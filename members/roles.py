@@ -6,10 +6,10 @@ Every grant and end is audited; an ended role is kept, with its date.
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from members import services
 from members.enums import MemberStatus, OrgKind, PositionRole, RoleKind
+from members.logtext import gettext_kept as _
 from members.models import Position, Role
 
 CELL_KINDS = {RoleKind.SECRETARY, RoleKind.MEMBER}

@@ -3,10 +3,11 @@
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from members import revisions, roles, signals, workflow
 from members.enums import MembershipKind, MemberStatus, OrgKind, PositionRole
+from members.logtext import gettext_kept as _
+from members.logtext import plain_params
 from members.models import (
     AuditEvent,
     Member,
@@ -36,6 +37,8 @@ def record_audit(*, actor, action, target, organisation, summary, changes=None):
         target_type=target._meta.label_lower,
         target_id=target.pk,
         summary=summary[:400],
+        message=getattr(summary, "msgid", None) or "",
+        params=plain_params(getattr(summary, "params", None)),
         changes=changes or {},
     )
 

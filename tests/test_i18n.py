@@ -1,6 +1,9 @@
 """Vietnamese first, English selectable, and both catalogues complete."""
 
+import datetime
 import re
+import unicodedata
+from html import unescape
 from pathlib import Path
 
 import polib
@@ -69,3 +72,76 @@ def test_user_can_switch_to_english_and_back(client, db):
 def test_django_messages_are_vietnamese_too(client, db):
     page = client.post(reverse("login"), {"username": "khong-co", "password": "sai"})
     assert "tên đăng nhập" in page.content.decode().lower()
+
+
+VIETNAMESE = re.compile(
+    r"\w*[ăâđêôơưàáạảãằắặẳẵầấậẩẫèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ]\w*", re.I
+)
+
+
+def _generated_vietnamese(html, typed):
+    """Words with Vietnamese letters on a page, once the text people typed (names,
+    places, the minutes' content) is taken out."""
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    text = unicodedata.normalize("NFC", unescape(re.sub(r"<[^>]+>", " ", html)))
+    for value in sorted(typed, key=len, reverse=True):
+        text = text.replace(unicodedata.normalize("NFC", value), " ")
+    return sorted(set(VIETNAMESE.findall(text)))
+
+
+def test_english_pages_show_no_generated_vietnamese(client, cell_people, tree):
+    """A signed model meeting with its ratings and log, the organisation's log, the
+    member's page, the staff home page, the dashboard and the grid, read in English:
+    what is left in Vietnamese is only what people typed, and proper names."""
+    from meetings import ratings, rotation_services
+    from meetings.models import AgendaItem
+    from members.models import AuditEvent, Member, Organisation
+    from tests.factories import make_user
+    from tests.meetings.conftest import signed_meeting
+    from tests.meetings.test_rotation import held_model_meeting
+
+    staff = make_user(tree["district"], username="clerk_en")
+    meeting = signed_meeting(cell_people, datetime.date(2018, 3, 5))
+    model = held_model_meeting(staff, tree["a"], datetime.date(2018, 2, 5))
+    ratings.rate_meeting(
+        actor=staff, meeting=model, role="superior",
+        scores={"preparation": 18, "attendance": 9, "conduct": 40, "principles": 14,
+                "reports": 9},
+    )  # fmt: skip
+    rotation_services.plan_rotation(actor=staff, org=tree["district"], year=2018)
+    typed = {
+        *Organisation.objects.values_list("name", flat=True),
+        *Member.objects.values_list("full_name", flat=True),
+        *AgendaItem.objects.values_list("title", flat=True),
+        *AgendaItem.objects.values_list("content", flat=True),
+        meeting.place,
+        meeting.conclusion,
+        "Thông qua nghị quyết",
+        "Chương trình",
+        "Nhà văn hóa thôn",
+        "Thanh Thủy",
+        "Thanh Sơn",
+        "Nghệ An",
+        "Tiếng Việt",  # the language's own name in the menu
+        *Member.objects.values_list("ethnicity", flat=True),
+    }
+    typed.discard("")
+    client.force_login(staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    pages = {
+        "meeting": reverse("meetings:meeting_detail", args=[meeting.pk]),
+        "model meeting": reverse("meetings:meeting_detail", args=[model.pk]),
+        "home": reverse("home"),
+        "dashboard": reverse("meetings:compliance", args=[tree["district"].pk])
+        + "?year=2018&quarter=1&group="
+        + str(tree["x"].pk),
+        "grid": reverse("meetings:rotation", args=[tree["district"].pk]) + "?year=2018",
+        "log": reverse("members:audit_log", args=[tree["a"].pk]),
+        "member": cell_people["secretary"].get_absolute_url(),
+        "verify": reverse("meetings:verify_code", args=[meeting.record.minutes_code]),
+    }
+    assert AuditEvent.objects.filter(organisation=tree["a"]).exclude(message="").exists()
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert _generated_vietnamese(response.content.decode(), typed) == [], name

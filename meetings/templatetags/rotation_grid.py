@@ -64,7 +64,7 @@ def _quarter(slot, urls, labels, today):
         if slot.superior_rating:
             rating = labels["rating"] % {
                 "t": slot.superior_rating.total,
-                "b": slot.superior_rating.band,
+                "b": gettext(slot.superior_rating.band),
             }
             meeting += f'<div class="text-muted">{escape(rating)}</div>'
     return (

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from members import selectors, services, workflow
 from members.enums import MemberStatus, Sex
 from members.imports.files import MAX_ROWS, ImportRefused, read_table
+from members.logtext import gettext_kept as _
 from members.models import MEMBER_FIELDS, Member, Organisation, age_on
 from members.text import fold
 

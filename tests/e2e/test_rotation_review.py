@@ -65,7 +65,7 @@ def test_district_reviews_rotation(page, district):
 
     # The spreadsheet holds what the screen shows.
     filename, body = download(page, "Xuất Excel")
-    assert filename == f"diem-luan-phien-D-{year}.xlsx"
+    assert filename == f"diem-luan-phien-D-{year}-q2-X.xlsx"  # the filter in its name
     sheet = load_workbook(io.BytesIO(body), read_only=True).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][:2] == ["Đảng bộ / nhóm", "Quý 2 — chi bộ điểm"]
