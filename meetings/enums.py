@@ -88,3 +88,4 @@ class NotificationKind(models.TextChoices):
     REPLY_REMINDER = "reply_reminder", _("Nhắc trả lời thông báo")
     SIGN_REMINDER = "sign_reminder", _("Nhắc ký biên bản")
     PLAN_REMINDER = "plan_reminder", _("Nhắc lên kế hoạch sinh hoạt")
+    REPLY = "reply", _("Trả lời, ý kiến của đảng viên")

@@ -91,16 +91,16 @@ class Meeting(models.Model):
     planned_at = models.DateTimeField(_("thời gian dự kiến"))
     place = models.CharField(_("địa điểm"), max_length=200)
     # First day of the meeting's month, for the one-regular-meeting-a-month rule.
-    period = models.DateField(editable=False, db_index=True)
+    period = models.DateField(_("kỳ (tháng)"), editable=False, db_index=True)
     state = models.CharField(
         _("trạng thái"), max_length=20, choices=MeetingState.choices, default=MeetingState.PLANNED
     )
     state_reason = models.CharField(_("lý do"), max_length=300, blank=True)
     # Names as the minutes state them, copied when recorded and again on submission:
     # renaming a member or the cell later must not change signed minutes.
-    cell_name = models.CharField(max_length=200, blank=True)
-    chair_name = models.CharField(max_length=120, blank=True)
-    minute_taker_name = models.CharField(max_length=120, blank=True)
+    cell_name = models.CharField(_("tên chi bộ lúc họp"), max_length=200, blank=True)
+    chair_name = models.CharField(_("tên người chủ trì"), max_length=120, blank=True)
+    minute_taker_name = models.CharField(_("tên thư ký"), max_length=120, blank=True)
     opened_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     chair = models.ForeignKey(
@@ -129,7 +129,7 @@ class Meeting(models.Model):
         related_name="addenda",
     )
     # Bumped by every saved edit of the minutes: the optimistic lock of the editor.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     # Attendance totals, fixed when the minutes are signed (they cannot change after),
     # so that dashboards over thousands of cells read one row per meeting.
@@ -457,7 +457,7 @@ class Signature(WriteOnce):
     signed_at = models.DateTimeField(_("thời điểm ký"))
     content_hash = models.CharField(max_length=64)
     # The version of the canonical content the hash was computed in (meetings.content).
-    content_version = models.PositiveSmallIntegerField()
+    content_version = models.PositiveSmallIntegerField(_("phiên bản nội dung"))
 
     class Meta:
         verbose_name = _("chữ ký")
@@ -483,7 +483,7 @@ class SignedRecord(models.Model):
     """
 
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="record")
-    content_version = models.PositiveSmallIntegerField()
+    content_version = models.PositiveSmallIntegerField(_("phiên bản nội dung"))
     content_hash = models.CharField(max_length=64)
     number = models.PositiveIntegerField(_("số"))
     minutes_code = models.CharField(_("mã xác minh biên bản"), max_length=12, unique=True)
@@ -730,7 +730,7 @@ class RatingTemplate(models.Model):
     chosen per organisation (the nearest one above a cell wins; none means everywhere)."""
 
     code = models.SlugField(max_length=40)
-    version = models.PositiveSmallIntegerField(default=1)
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(max_length=20, choices=RatingKind.choices)
     criteria = models.JSONField()  # [{"key": …, "label": …, "points": n}]

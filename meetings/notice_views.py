@@ -35,6 +35,12 @@ class NoticeView(MeetingActionMixin, FormView):
         return {
             **super().get_context_data(**kwargs),
             "notice": sent,
+            # What the members received, word for word.
+            "sent_text": meeting.notifications.filter(key=f"notice:{meeting.pk}")
+            .values_list("body", flat=True)
+            .first()
+            if sent
+            else None,
             "refusals": notices.notice_refusals(meeting),
             "preview": notices.notice_text(meeting),
             "attachments": list(meeting.attachments.all()),
@@ -43,7 +49,7 @@ class NoticeView(MeetingActionMixin, FormView):
                 {"member": e.member, "reply": replies.get(e.member.pk)}
                 for e in notices.invited(meeting)
             ],
-            "written": list(meeting.written_opinions.all()),
+            "written": list(meeting.written_opinions.select_related("member")),
             "failures": list(
                 meeting.notifications.exclude(email_error="")
                 .filter(emailed_at__isnull=True)
@@ -149,8 +155,13 @@ class InvitedMixin(MeetingMixin):
 
 
 def _closed(meeting, message):
-    """Say so on opening the form, not after typing, once the meeting has begun."""
-    return "" if meeting.state in notices.BEFORE else message
+    """Say so on opening the form, not after typing, once the meeting has begun or while
+    no notice has been sent."""
+    if meeting.state not in notices.BEFORE:
+        return message
+    if not hasattr(meeting, "notice"):
+        return _("Bí thư chưa gửi thông báo: chưa có gì để trả lời.")
+    return ""
 
 
 class ReplyView(InvitedMixin, FormView):

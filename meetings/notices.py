@@ -308,6 +308,8 @@ def mark_read(*, user, notification):
 
 
 def _invited_member(user, meeting):
+    if not MeetingNotice.objects.filter(meeting=meeting).exists():
+        raise MeetingError(_("Bí thư chưa gửi thông báo: chưa có gì để trả lời."))
     member = getattr(user, "member", None)
     if member is None or member.pk not in {e.member.pk for e in invited(meeting)}:
         raise MeetingError(_("Đồng chí không có tên trong danh sách dự họp."))
@@ -333,7 +335,29 @@ def reply_to_notice(*, user, meeting, attending, reason=""):
         "reason": reason,
     }
     _audit(user, meeting, "reply", summary)
+    answer = "yes" if attending else f"no:{reason}"
+    _tell_secretary(meeting, f"reply:{meeting.pk}:{member.pk}:{answer}"[:120], summary)
     return reply
+
+
+def _tell_secretary(meeting, key, text):
+    """Tell whoever sent the notice (or the cell's secretaries) of a reply or an opinion,
+    in the app only: once per key."""
+    notice = MeetingNotice.objects.select_related("sent_by__member").get(meeting=meeting)
+    sender = getattr(notice.sent_by, "member", None)
+    readers = [sender] if sender is not None else [
+        p.member for p in Position.objects.filter(
+            cell=meeting.cell, role=PositionRole.SECRETARY, ended_on__isnull=True
+        ).select_related("member")
+    ]  # fmt: skip
+    subject = _("Trả lời thông báo: %(title)s") % {"title": meeting.display_title}
+    link = reverse("meetings:meeting_notice", args=[meeting.pk])
+    for reader in readers:
+        Notification.objects.get_or_create(
+            recipient=reader, key=key,
+            defaults={"meeting": meeting, "kind": NotificationKind.REPLY, "subject": subject[:200],
+                      "body": text, "link": link, "email": ""},
+        )  # fmt: skip
 
 
 def prefilled_presence(meeting):
@@ -354,6 +378,9 @@ def send_written_opinion(*, user, meeting, text):
     )
     _audit(user, meeting, "written_opinion",
            _("%(name)s gửi ý kiến bằng văn bản") % {"name": member.full_name})  # fmt: skip
+    _tell_secretary(meeting, f"opinion:{written.pk}",
+                    _("%(name)s gửi ý kiến bằng văn bản: %(text)s")
+                    % {"name": member.full_name, "text": written.text})  # fmt: skip
     return written
 
 
@@ -502,8 +529,11 @@ def for_meeting_page(meeting, user):
         and meeting.state in BEFORE
         and member.pk in {e.member.pk for e in invited(meeting)}
     )
+    notice = MeetingNotice.objects.filter(meeting=meeting).first()
+    # Asked to reply once the notice is out, and not by the one who sent it.
+    is_invited = is_invited and notice is not None and notice.sent_by_id != user.pk
     return {
-        "notice": MeetingNotice.objects.filter(meeting=meeting).first(),
+        "notice": notice,
         "attachments": list(meeting.attachments.all()),
         "invited": is_invited,
         "my_reply": Reply.objects.filter(meeting=meeting, member=member).first()

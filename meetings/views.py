@@ -1413,19 +1413,26 @@ class RotationView(OrganisationMixin, TemplateView):
         return redirect(f"{request.path}?year={year}")
 
 
-STATUS_LABELS = {"held": "Đã họp", "overdue": "Quá hạn", "postponed": "Hoãn", "planned": "Kế hoạch"}
+STATUS_LABELS = {
+    "held": gettext_lazy("Đã họp"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "postponed": gettext_lazy("Hoãn"),
+    "planned": gettext_lazy("Kế hoạch"),
+}
 
 
 def rotation_xlsx(rows, quarters, year):
-    """The grid as a spreadsheet: one row per group; host, date, status, rating per quarter."""
+    """The grid as a spreadsheet in the reader's language: one row per group; host, date,
+    status, rating per quarter."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(f"Điểm luân phiên {year}")
-    header = ["Đảng bộ / nhóm"]
+    sheet = book.create_sheet(_("Điểm luân phiên %(y)s") % {"y": year})
+    header = [_("Đảng bộ / nhóm")]
     for q in quarters:
-        header += [f"Quý {q} — chi bộ điểm", f"Quý {q} — ngày", f"Quý {q} — tình trạng",
-                   f"Quý {q} — cấp trên đánh giá"]  # fmt: skip
+        header += [_("Quý %(q)s — chi bộ điểm") % {"q": q}, _("Quý %(q)s — ngày") % {"q": q},
+                   _("Quý %(q)s — tình trạng") % {"q": q},
+                   _("Quý %(q)s — cấp trên đánh giá") % {"q": q}]  # fmt: skip
     sheet.append(header)
     for group, slots in rows:
         line = [group.name]
@@ -1439,8 +1446,8 @@ def rotation_xlsx(rows, quarters, year):
                 else ""
             )
             rating = slot.superior_rating
-            line += [slot.host.name if slot.host else "", day, STATUS_LABELS[slot.status],
-                     f"{rating.total} — {rating.band}" if rating else ""]  # fmt: skip
+            line += [slot.host.name if slot.host else "", day, str(STATUS_LABELS[slot.status]),
+                     f"{rating.total} — {_(rating.band)}" if rating else ""]  # fmt: skip
         sheet.append(line)
     buffer = io.BytesIO()
     book.save(buffer)

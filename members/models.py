@@ -91,7 +91,7 @@ class Organisation(models.Model):
     )
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     # Raised after every committed write at or below this unit (members.revisions): cached
     # summaries of the subtree are keyed on it.
     revision = models.PositiveBigIntegerField(default=1, editable=False)
@@ -203,7 +203,7 @@ class Member(models.Model):
         blank=True,
         related_name="member",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

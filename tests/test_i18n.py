@@ -145,3 +145,19 @@ def test_english_pages_show_no_generated_vietnamese(client, cell_people, tree):
         response = client.get(url)
         assert response.status_code == 200, name
         assert _generated_vietnamese(response.content.decode(), typed) == [], name
+
+
+def test_admin_labels_are_translated(admin_client, cell_people):
+    """Fields without a label showed Django's English default ("Cell name", "Version",
+    "Period", "Chair name") on Vietnamese pages."""
+    from tests.meetings.conftest import held_meeting
+
+    meeting = held_meeting.__wrapped__(cell_people)
+    for url in (
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        reverse("admin:members_organisation_change", args=[cell_people["cell"].pk]),
+        reverse("admin:members_member_change", args=[cell_people["secretary"].pk]),
+    ):
+        labels = re.findall(r"<label[^>]*>([^<]+)<", admin_client.get(url).content.decode())
+        english = [label for label in labels if re.fullmatch(r"[A-Za-z ]+:?", label.strip())]
+        assert english == [], url

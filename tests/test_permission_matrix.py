@@ -17,9 +17,10 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from meetings import notices, rotation_services, services
-from meetings.models import Notification, RotationSlot
+from meetings.models import MeetingNotice, Notification, RotationSlot
 from members.models import AuditEvent, Member, Position
 from tests.factories import MemberFactory, UserFactory
 from tests.meetings.conftest import (  # noqa: F401
@@ -185,6 +186,7 @@ def objects(tree, personas, cell_people):  # noqa: F811
     plain = Member.objects.get(cell=cell, full_name="Ma Văn Lâm 0")
     plain.user = personas["member_a"]
     plain.save(update_fields=["user"])
+    MeetingNotice.objects.create(meeting=planned, sent_at=timezone.now(), sent_by=actor)
     written = notices.send_written_opinion(user=people["taker_user"], meeting=planned,
                                            text="Ý kiến")  # fmt: skip
     notification = Notification.objects.create(

@@ -501,3 +501,50 @@ def test_late_reply_and_opinion_forms_say_they_are_closed_on_opening(
                        ("written_opinion_create", "Chỉ gửi ý kiến bằng văn bản trước cuộc họp.")):  # fmt: skip
         page = client.get(reverse(f"meetings:{name}", args=[held_meeting.pk])).content.decode()
         assert text in page and "disabled" in page
+
+
+def test_the_notice_as_sent_stays_readable_and_replies_wait_for_it(client, cell_people, prepared):
+    """Before anything is sent nobody is asked to reply (the service refuses it too); the
+    secretary who sent the notice is not asked to reply to it; the text sent stays on the
+    notice page."""
+    p = cell_people
+    client.force_login(p["taker_user"])
+    before = client.get(prepared.get_absolute_url()).content.decode()
+    assert "Trả lời thông báo" not in before and "Gửi ý kiến bằng văn bản" not in before
+    with pytest.raises(services.MeetingError, match="chưa gửi thông báo"):
+        notices.reply_to_notice(user=p["taker_user"], meeting=prepared, attending=True)
+    with pytest.raises(services.MeetingError, match="chưa gửi thông báo"):
+        notices.send_written_opinion(user=p["taker_user"], meeting=prepared, text="Ý kiến")
+    notices.send_notice(actor=p["secretary_user"], meeting=prepared, message="Mang theo sổ tay.")
+    assert "Trả lời thông báo" in client.get(prepared.get_absolute_url()).content.decode()
+    client.force_login(p["secretary_user"])
+    assert "Trả lời thông báo" not in client.get(prepared.get_absolute_url()).content.decode()
+    page = client.get(reverse("meetings:meeting_notice", args=[prepared.pk])).content.decode()
+    assert 'id="sent-notice"' in page and "Mang theo sổ tay." in page
+    assert "Địa điểm: Nhà văn hóa thôn." in page
+
+
+def test_the_secretary_hears_of_replies_and_opinions_in_the_app(client, cell_people, prepared):
+    p = cell_people
+    notices.send_notice(actor=p["secretary_user"], meeting=prepared)
+    inbox = Notification.objects.filter(recipient=p["secretary"], kind="reply")
+    notices.reply_to_notice(user=p["taker_user"], meeting=prepared, attending=False,
+                            reason="Đi làm nương")  # fmt: skip
+    notices.reply_to_notice(user=p["taker_user"], meeting=prepared, attending=False,
+                            reason="Đi làm nương")  # fmt: skip
+    notices.send_written_opinion(user=p["taker_user"], meeting=prepared, text="Đề nghị sửa đường.")
+    assert inbox.count() == 2  # the same answer twice tells once
+    assert all(n.email == "" and n.link.startswith("/meetings/") for n in inbox)
+    assert any("Đi làm nương" in n.body for n in inbox)
+    client.force_login(p["secretary_user"])
+    assert "Đề nghị sửa đường." in client.get(reverse("meetings:notifications")).content.decode()
+
+
+def test_same_named_members_are_told_apart_in_the_replies(client, cell_people, prepared):
+    p = cell_people
+    twin = MemberFactory(cell=p["cell"], full_name=p["taker"].full_name,
+                         date_of_birth=datetime.date(1991, 4, 1))  # fmt: skip
+    client.force_login(p["secretary_user"])
+    page = client.get(reverse("meetings:meeting_notice", args=[prepared.pk])).content.decode()
+    assert f"{twin.full_name} (1991)" in page
+    assert f"{p['taker'].full_name} ({p['taker'].date_of_birth:%Y})" in page

@@ -159,6 +159,16 @@ def test_the_grid_filters_and_exports(client, tree, staff):
     assert rows[0][:2] == ("Đảng bộ / nhóm", "Quý 1 — chi bộ điểm")
     assert rows[1][0] == "Đảng bộ xã Thanh Thủy" and rows[1][1] == "Chi bộ thôn Thanh Sơn"
     assert rows[1][3] == "Kế hoạch"
+    # The spreadsheet follows the reader's language; the PDF, a document for the files,
+    # says it is printed in Vietnamese.
+    client.cookies["django_language"] = "en"
+    english = load_workbook(
+        io.BytesIO(client.get(url, {"year": 2031, "export": "xlsx"}).content)
+    ).active
+    header, first = list(english.iter_rows(values_only=True))[:2]
+    assert header[1] == "Quarter 1 — host cell" and first[3] == "Planned"
+    assert "in Vietnamese" in client.get(url, {"year": 2031}).content.decode()
+    client.cookies.pop("django_language")
     body = client.get(url, {"year": 2031, "export": "pdf"}).content
     page_one = PdfReader(io.BytesIO(body)).pages[0]
     assert "LỊCH SINH HOẠT CHI BỘ ĐIỂM LUÂN PHIÊN NĂM 2031" in page_one.extract_text()
