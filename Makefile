@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Development defaults; production sets its own environment (see README).
+# Development defaults; production sets its own environment (see docs/deployment.md).
 export DJANGO_DEBUG ?= 1
 
 .PHONY: install run serve load test lint format messages check clean bench-pdf bench bench-screen
@@ -49,7 +49,7 @@ run: install $(CATALOGUES) $(FONTS)
 	CELLMEET_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production configuration: gunicorn, DEBUG off, whitenoise, persistent connections.
-# Uses DATABASE_URL (SQLite by default); set the production variables of the README.
+# Uses DATABASE_URL (SQLite by default); set the production variables of docs/deployment.md.
 serve: install $(CATALOGUES) $(FONTS)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
@@ -78,7 +78,7 @@ bench-pdf: install $(FONTS)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python scripts/bench_pdf.py
 
-# Key pages at district and province scale on a fresh PostgreSQL database (see README).
+# Key pages at district and province scale on a fresh PostgreSQL database (see docs/performance.md).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cellmeet_bench
 # The meeting screen: first-load weight and the sync of 100 queued operations.
 bench-screen: install $(CATALOGUES)

@@ -1,6 +1,7 @@
 """cellmeet settings: one module, driven by environment variables (see .env.example)."""
 
 import hashlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -131,6 +132,11 @@ CELLMEET_DEPLOYMENT = (
     ).hexdigest()[:12]
 )
 if os.environ.get("CELLMEET_CACHE_URL"):
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "CELLMEET_CACHE_URL is set but the redis package is not installed: "
+            "pip install 'cellmeet[redis]'."
+        )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -137,7 +137,7 @@ class MeetingHistory:
         self.months = months
         self.quarters = quarters or _quarters(months)
         self.before = before or {}
-        self.rng = random.Random(f"cellmeet-meetings-{seed}")
+        self.rng = random.Random(f"cellmeet-meetings-{seed}")  # noqa: S311 - demo data, seeded to be the same on every load
         self._agendas = {}
 
     def load(self):

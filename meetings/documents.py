@@ -237,8 +237,14 @@ def pades_sign(body):
     path = settings.CELLMEET_PKCS12_PATH
     if not path:
         return body
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    try:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "CELLMEET_PKCS12_PATH is set but pyHanko is not installed: "
+            "pip install 'cellmeet[signing]'."
+        ) from exc
 
     signer = signers.SimpleSigner.load_pkcs12(
         path, passphrase=settings.CELLMEET_PKCS12_PASSWORD.encode() or None

@@ -12,7 +12,7 @@ from django.db import transaction
 from meetings import services
 from meetings.enums import MeetingState, SignerRole
 from meetings.models import ReopenRequest, Signature
-from members.auth import locked_until, lockout_message
+from members.lockout import locked_until, lockout_message
 from members.logtext import gettext_kept as _
 
 

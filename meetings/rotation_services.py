@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from meetings.models import RotationSlot
 from meetings.rotation import Slot, plan, quarter_index, violations, year_quarter
+from meetings.selectors import existed_in, rotation_groups
 from members.enums import OrgKind
 from members.logtext import gettext_kept as _
 from members.models import Organisation, tree_order
@@ -16,19 +17,6 @@ from members.services import record_audit
 
 class RotationError(Exception):
     """A refused change; the message is for the user, already translated."""
-
-
-def rotation_groups(org):
-    """The groups under `org`: itself if cells sit directly under it, and every committee
-    below it (a committee with no cells yet still has its row)."""
-    committees = sorted(
-        Organisation.objects.subtree_of(org).exclude(
-            kind__in=[*OrgKind.cell_kinds(), OrgKind.PARTY_GROUP]
-        ),
-        key=tree_order,
-    )
-    has_cells = Organisation.objects.filter(parent=org).cells().exists()
-    return [c for c in committees if c.pk != org.pk or has_cells]
 
 
 def _cells_by_group(groups):
@@ -64,13 +52,6 @@ def _active_at(cells, today):
 def _as_slot(row, today):
     fixed = row.manual or row.postponed or row.is_held or row.ends_on < today
     return Slot(quarter_index(row.year, row.quarter), row.host_id, not row.postponed, fixed)
-
-
-def existed_in(group, year):
-    """Did `group` exist some time in `year`?"""
-    return (group.founded_on is None or group.founded_on.year <= year) and (
-        group.dissolved_on is None or group.dissolved_on.year >= year
-    )
 
 
 def follow_tree(*, group, actor, **kwargs):

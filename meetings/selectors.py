@@ -8,8 +8,8 @@ from meetings import workflow
 from meetings.enums import MeetingKind, MeetingState, NotificationKind, Presence, TaskStatus
 from meetings.models import Meeting, Notification, Signature, Task
 from members import selectors as member_selectors
-from members.enums import MembershipKind, MemberStatus, RoleKind
-from members.models import Member, Membership, MemberStatusChange
+from members.enums import MembershipKind, MemberStatus, OrgKind, RoleKind
+from members.models import Member, Membership, MemberStatusChange, Organisation, tree_order
 
 GONE = {
     MemberStatus.TRANSFERRED_OUT,
@@ -234,3 +234,26 @@ def presence_choices(entry):
     if entry.status_on_day == MemberStatus.SUSPENDED:
         return [(Presence.SUSPENDED.value, Presence.SUSPENDED.label)]
     return [(value, label) for value, label in Presence.choices if value != Presence.SUSPENDED]
+
+
+# -- the rotation's groups ----------------------------------------------------------
+
+
+def rotation_groups(org):
+    """The groups under `org`: itself if cells sit directly under it, and every committee
+    below it (a committee with no cells yet still has its row)."""
+    committees = sorted(
+        Organisation.objects.subtree_of(org).exclude(
+            kind__in=[*OrgKind.cell_kinds(), OrgKind.PARTY_GROUP]
+        ),
+        key=tree_order,
+    )
+    has_cells = Organisation.objects.filter(parent=org).cells().exists()
+    return [c for c in committees if c.pk != org.pk or has_cells]
+
+
+def existed_in(group, year):
+    """Did `group` exist some time in `year`?"""
+    return (group.founded_on is None or group.founded_on.year <= year) and (
+        group.dissolved_on is None or group.dissolved_on.year >= year
+    )

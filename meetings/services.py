@@ -28,8 +28,8 @@ from meetings.models import (
     Vote,
 )
 from meetings.selectors import roster
-from members.auth import locked_until, lockout_message
 from members.enums import CellType, MemberStatus, PositionRole
+from members.lockout import locked_until, lockout_message
 from members.logtext import gettext_kept as _
 from members.models import Position
 from members.selectors import ROLE_ORDER
@@ -567,7 +567,7 @@ def sign_minutes(*, meeting, user, password):
     Checks the password again, copies the signer's name and position, stores the
     content hash; the second signature moves the meeting to signed (frozen).
     The password is checked before the transaction, so that a wrong one is counted
-    towards the lockout (members.auth) rather than rolled back with the refusal.
+    towards the lockout (members.lockout) rather than rolled back with the refusal.
     """
     if until := locked_until(user.get_username()):
         raise MeetingError(lockout_message(until))

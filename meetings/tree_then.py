@@ -4,7 +4,7 @@ each cell moved away since counted under."""
 
 from django.db.models import Case, F, IntegerField, Value, When
 
-from meetings.rotation_services import rotation_groups
+from meetings.selectors import rotation_groups
 from members.enums import OrgKind
 from members.models import Organisation, TreeChange, tree_order
 

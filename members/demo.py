@@ -196,7 +196,7 @@ class DistrictBuilder:
         self.province = province
         self.today = today
         self.index = index
-        self.rng = random.Random(f"cellmeet-demo-{index}")
+        self.rng = random.Random(f"cellmeet-demo-{index}")  # noqa: S311 - demo data, seeded to be the same on every load
         self.code = district_code(index)
         suffix = "" if index == 1 else f" ({index})"
         self.name = f"Đảng bộ huyện Vị Xuyên{suffix}"

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cellmeet.inputs import DATE_WIDGET, DateField
-from members.auth import client_address, locked_until, lockout_message
+from members.auth import client_address
 from members.enums import CellType, MemberStatus, OrgKind, PositionRole
+from members.lockout import locked_until, lockout_message
 from members.models import MEMBER_FIELDS, Member, Organisation, age_on
 
 NO_NULL_CHARACTERS = ProhibitNullCharactersValidator(

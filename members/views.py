@@ -403,7 +403,7 @@ def _search_key(form):
     folded = fold(data.get("q") or "")
     cell = data.get("cell")
     return [
-        hashlib.sha1(folded.encode()).hexdigest() if folded else "",
+        hashlib.sha256(folded.encode()).hexdigest()[:40] if folded else "",
         data.get("status") or "",
         cell.pk if cell else "",
         data.get("cell_type") or "",

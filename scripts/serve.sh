@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# The production configuration on this machine: `make serve` (see README, Production).
+# The production configuration on this machine: `make serve` (see docs/deployment.md).
 # DEBUG off, gunicorn, whitenoise, persistent health-checked database connections,
 # logs to stdout. Anything already set in the environment wins over these defaults,
 # which only make a local run possible (plain HTTP on 127.0.0.1).

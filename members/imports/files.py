@@ -6,9 +6,9 @@ they are parsed, with a message saying what to do."""
 import codecs
 import csv
 import io
-import xml.etree.ElementTree as ElementTree
 import zipfile
 
+from defusedxml import DefusedXmlException, ElementTree
 from django.utils.translation import gettext as _
 
 MAX_ROWS = 20000
@@ -154,7 +154,8 @@ def _check_xlsx(data):
                         raise _too_wide(row)
                 elif event == "end" and element.tag == f"{SHEET_NS}row":
                     element.clear()
-    except (ElementTree.ParseError, KeyError, AttributeError, TypeError, zipfile.BadZipFile,
+    except (ElementTree.ParseError, DefusedXmlException, KeyError, AttributeError, TypeError,
+            zipfile.BadZipFile,
             OSError) as exc:  # fmt: skip
         raise _damaged(exc) from exc
     if row > MAX_SHEET_ROWS:

@@ -1,0 +1,103 @@
+"""The code keeps its layers: imports flow one way, and the architecture guide lists
+every page."""
+
+import ast
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Each module's layer: a module imports from its own layer and the ones before it, never
+# from a later one (docs/architecture.md). Within a layer, cycles are the module's own.
+LAYERS = [
+    # 0. names and pure rules: no database
+    {"enums", "text", "logtext", "counting", "rotation", "signals", "inputs", "runtime",
+     "formats"},
+    # 1. models, their querysets, and the revisions every write raises
+    {"models", "querysets", "revisions"},
+    # 2. reading and rules over the database, caches, document layout
+    {"selectors", "workflow", "history", "tree_then", "compliance", "content",
+     "pdf", "layout", "checks"},
+    # 3. writing: services, each audited
+    {"services", "notices", "documents", "ratings", "reopening", "reorganisation",
+     "rotation_services", "screen", "roles", "rows", "files", "exports", "book", "attention",
+     "demo", "demo_rows", "demo_today", "lockout"},
+    # 4. presentation helpers: forms, template tags, tables, the auth backend
+    {"forms", "tables", "context_processors", "auth", "templatetags"},
+    # 5. entry points: views, URLs, admin, middleware, commands
+    {"views", "notice_views", "reopen_views", "reorganise_views", "screen_views", "admin",
+     "urls", "middleware", "errors", "management", "apps", "settings", "wsgi", "asgi",
+     "conf"},
+]  # fmt: skip
+APPS = ("cellmeet", "members", "meetings")
+
+
+def layer_of(dotted):
+    """The layer of a module named like "meetings.rotation_services"."""
+    parts = dotted.split(".")
+    for part in reversed(parts[1:]):
+        for rank, names in enumerate(LAYERS):
+            if part in names:
+                return rank
+    return None
+
+
+def modules():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts or path.name == "__init__.py":
+                continue
+            dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            yield dotted, path
+
+
+def imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] in APPS:
+                if node.module in APPS:  # "from meetings import services"
+                    for alias in node.names:
+                        yield f"{node.module}.{alias.name}", node.lineno
+                else:
+                    yield node.module, node.lineno
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in APPS:
+                    yield alias.name, node.lineno
+
+
+def test_every_module_has_a_layer():
+    assert [dotted for dotted, _ in modules() if layer_of(dotted) is None] == []
+
+
+def test_imports_flow_one_way():
+    """enums → models → selectors and rules → services → forms → views: a module that
+    imports from a later layer fails, with the line."""
+    wrong = []
+    for dotted, path in modules():
+        own = layer_of(dotted)
+        for imported, line in imports(path):
+            theirs = layer_of(imported)
+            if theirs is not None and theirs > own:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} ({dotted}, layer {own}) "
+                             f"imports {imported} (layer {theirs})")  # fmt: skip
+    assert wrong == []
+
+
+def _names(resolver, namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace != "admin":
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from _names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name
+
+
+def test_the_architecture_guide_lists_every_page():
+    """docs/architecture.md maps each URL to its module, view and template
+    (`python scripts/url_map.py` prints the table again)."""
+    guide = (ROOT / "docs" / "architecture.md").read_text()
+    assert [name for name in _names(get_resolver()) if f"`{name}`" not in guide] == []
