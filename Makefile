@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see docs/deployment.md).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run serve load test lint format messages check clean bench-pdf bench bench-screen
+.PHONY: install run serve load test lint format messages check clean bench-pdf bench bench-screen mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,10 @@ run: install $(CATALOGUES) $(FONTS)
 serve: install $(CATALOGUES) $(FONTS)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
+# One test process per core (pytest-xdist; each has its own test database).
+TEST_WORKERS ?= auto
 test: install $(CATALOGUES) $(FONTS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -91,6 +93,13 @@ bench: install $(CATALOGUES) $(FONTS)
 	DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 CELLMEET_BASE_URL=https://cellmeet.example.vn DJANGO_CONN_MAX_AGE=60 \
 	DJANGO_STATIC_ROOT=var/bench/static DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_LOG_LEVEL=WARNING \
 		sh -c '$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && $(BIN)/python scripts/bench.py'
+
+# Mutation testing of the rule modules against their tests (docs/testing.md): every
+# mutant must be killed; the equivalent ones are named there.
+mutation: install $(CATALOGUES)
+	rm -rf mutants
+	DJANGO_DEBUG=1 $(BIN)/mutmut run
+	DJANGO_DEBUG=1 $(BIN)/python scripts/mutation_report.py
 
 # 50 secretaries and 5 district staff for 60 s against `make serve` on PostgreSQL.
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cellmeet_load

@@ -4,8 +4,8 @@ import gc
 
 # Django and the app allocate tens of thousands of objects per request on the big
 # dashboards; with Python's default threshold (700) the collector runs several times per
-# request and a full collection now and then adds 30-50 ms to one of them (seen as the
-# 95th percentile in `make bench`). Collect less often, and never rescan the objects
+# request and a full collection now and then lands on one of them (docs/performance.md,
+# "Why some code is written for speed"). Collect less often, and never rescan the objects
 # that live as long as the process (modules, templates, URL patterns).
 GEN0_THRESHOLD = 50_000
 

@@ -166,8 +166,8 @@ class _AnyOf(Lookup):
 
 def _among(field, orgs):
     """A filter: `field` is the key of one of `orgs`. Given a list, Django checks and
-    writes out each of a province's 300 keys in every filter it is in (10 ms a
-    dashboard); PostgreSQL takes them as one array, and still looks them up by index."""
+    writes out each of a province's 300 keys in every filter it is in
+    (docs/performance.md); PostgreSQL takes them as one array, and still looks them up by index."""
     keys = [org.pk for org in orgs]
     if connection.vendor != "postgresql":
         return Q(**{f"{field}__in": keys})
@@ -328,7 +328,7 @@ def _group_rows(groups, period, drill=None, then=None):
         RotationSlot.objects.filter(_among("group_id", groups), year=year, quarter=q)
         .values_list("group_id", "meeting_id", "meeting__planned_at", "meeting__state")
         .order_by()
-    )  # a province's 309 slots as rows: as slots with their meetings, 6 ms of objects
+    )  # a province's slots as rows: as objects with their meetings they cost more
     for group_id, meeting_id, planned_at, state in slots:
         row = rows[group_id]
         row.model_meeting_id, row.model_meeting_at = meeting_id, planned_at

@@ -1,18 +1,22 @@
 """Pages before the meeting: the notice, its documents, replies, written opinions, and
 each member's notifications."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings import notices, selectors
+from cellmeet.views import act_and_redirect
+from meetings import notices, permissions, selectors
 from meetings.forms import AttachmentForm, NoticeForm, ReplyForm, WrittenOpinionForm
 from meetings.models import Attachment, Notification, Reply, WrittenOpinion
 from meetings.services import MeetingError
@@ -118,7 +122,7 @@ class AttachmentDeleteView(LoginRequiredMixin, TemplateView):
 
     def get_object(self):
         attachment = _attachment_for(self.request.user, self.kwargs["pk"])
-        if not selectors.can_manage(self.request.user, attachment.meeting):
+        if not permissions.can_manage(self.request.user, attachment.meeting):
             raise PermissionDenied
         return attachment
 
@@ -132,14 +136,11 @@ class AttachmentDeleteView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         attachment = self.get_object()
-        meeting = attachment.meeting
-        try:
-            notices.delete_attachment(actor=request.user, attachment=attachment)
-        except MeetingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã xóa tài liệu."))
-        return redirect("meetings:meeting_notice", meeting.pk)
+        return act_and_redirect(
+            request, partial(notices.delete_attachment, actor=request.user, attachment=attachment),
+            refused=MeetingError, done=_("Đã xóa tài liệu."),
+            to=reverse("meetings:meeting_notice", args=[attachment.meeting_id]),
+        )  # fmt: skip
 
 
 class InvitedMixin(MeetingMixin):
@@ -229,7 +230,7 @@ class BringOpinionView(LoginRequiredMixin, TemplateView):
             ).select_related("meeting__cell"),
             pk=self.kwargs["pk"],
         )
-        if not selectors.can_manage(self.request.user, written.meeting):
+        if not permissions.can_manage(self.request.user, written.meeting):
             raise PermissionDenied
         return written
 

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from meetings import permissions
 from meetings.enums import MeetingKind, MeetingState, RaterRole, RatingKind
 from meetings.models import Lesson, Rating, RatingTemplate
-from members import selectors as member_selectors
 from members.logtext import gettext_kept as _
 from members.services import record_audit
 
@@ -56,14 +56,6 @@ def template_for(cell):
     )
 
 
-def can_rate(user, meeting, role):
-    """The host cell's managers rate it themselves; committee staff above it rate it too."""
-    if role == RaterRole.HOST:
-        return member_selectors.can_manage(user, meeting.cell)
-    parent = meeting.cell.parent
-    return parent is not None and member_selectors.can_administer(user, parent)
-
-
 def _check_meeting(meeting):
     if meeting.kind != MeetingKind.MODEL:
         raise RatingError(_("Chỉ đánh giá cuộc sinh hoạt chi bộ điểm."))
@@ -75,7 +67,7 @@ def _check_meeting(meeting):
 def rate_meeting(*, actor, meeting, role, scores):
     """Record (or revise) the host's or the superior's rating; total and band computed."""
     _check_meeting(meeting)
-    if not can_rate(actor, meeting, role):
+    if not permissions.can_rate(actor, meeting, role):
         raise RatingError(_("Bạn không có quyền đánh giá với tư cách này."))
     existing = Rating.objects.filter(meeting=meeting, role=role).select_related("template").first()
     template = existing.template if existing else template_for(meeting.cell)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from meetings import reopening
+from meetings import permissions, reopening
 from meetings.forms import SignForm
 from meetings.views import MeetingActionMixin
 from members.forms import CleanInputMixin
@@ -27,7 +27,7 @@ class ReopenAskView(MeetingActionMixin, FormView):
 
     def get_meeting(self):
         meeting = super().get_meeting()
-        if not reopening.can_ask(self.request.user, meeting):
+        if not permissions.can_ask(self.request.user, meeting):
             raise PermissionDenied
         return meeting
 
@@ -48,7 +48,7 @@ class ReopenAgreeView(MeetingActionMixin, FormView):
 
     def get_meeting(self):
         meeting = super().get_meeting()
-        if not reopening.can_agree(self.request.user, meeting):
+        if not permissions.can_agree(self.request.user, meeting):
             raise PermissionDenied
         return meeting
 

@@ -9,44 +9,17 @@ signed, the minutes are frozen and only an addendum corrects them.
 from django.contrib.auth import authenticate
 from django.db import transaction
 
-from meetings import services
-from meetings.enums import MeetingState, SignerRole
+from meetings import permissions, services
+from meetings.enums import MeetingState
 from meetings.models import ReopenRequest, Signature
 from members.lockout import locked_until, lockout_message
 from members.logtext import gettext_kept as _
 
 
-def _signer_roles(meeting, member):
-    roles = set()
-    if member is not None and meeting.chair_id == member.pk:
-        roles.add(SignerRole.CHAIR)
-    if member is not None and meeting.minute_taker_id == member.pk:
-        roles.add(SignerRole.MINUTE_TAKER)
-    return roles
-
-
-def can_ask(user, meeting):
-    """The chair or minute-taker who has not signed, while the other has."""
-    member = getattr(user, "member", None)
-    roles = _signer_roles(meeting, member)
-    if meeting.state != MeetingState.SUBMITTED or not roles:
-        return False
-    signed = {s.member_id for s in meeting.signatures.all()}
-    return bool(signed) and member.pk not in signed
-
-
-def can_agree(user, meeting):
-    member = getattr(user, "member", None)
-    request = getattr(meeting, "reopen_request", None)
-    if meeting.state != MeetingState.SUBMITTED or request is None or member is None:
-        return False
-    return meeting.signatures.filter(member=member).exists()
-
-
 @transaction.atomic
 def ask_to_reopen(*, actor, meeting, reason):
     meeting = services._locked(meeting)
-    if not can_ask(actor, meeting):
+    if not permissions.can_ask(actor, meeting):
         raise services.MeetingError(
             _("Chỉ người chưa ký (chủ trì hoặc thư ký) đề nghị mở lại, khi người kia đã ký.")
         )
@@ -75,7 +48,7 @@ def agree_to_reopen(*, actor, meeting, password):
 @transaction.atomic
 def _agree(*, actor, meeting):
     meeting = services._locked(meeting)
-    if not can_agree(actor, meeting):
+    if not permissions.can_agree(actor, meeting):
         raise services.MeetingError(_("Không có đề nghị mở lại nào chờ bạn đồng ý."))
     request = meeting.reopen_request
     withdrawn = list(meeting.signatures.all())

@@ -14,6 +14,7 @@ from django.views.generic import FormView
 
 from cellmeet.inputs import DateField
 from meetings import reorganisation
+from members import permissions as member_permissions
 from members import selectors
 from members import services as member_services
 from members.enums import OrgKind
@@ -72,7 +73,9 @@ class ReorganiseForm(EffectiveDateMixin, CleanInputMixin, forms.Form):
             near = org.parent.parent or org.parent
             cells = scope.cells().filter(path__startswith=near.path).exclude(pk=org.pk)
             targets = targets | cells
-        allowed = sorted((o for o in targets if selectors.can_administer(user, o)), key=tree_order)
+        allowed = sorted(
+            (o for o in targets if member_permissions.can_administer(user, o)), key=tree_order
+        )
         self.fields["target"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in allowed])
         self.fields["target"].choices = [("", "---------")] + [
             (o.pk, "— " * o.depth + o.name) for o in allowed

@@ -36,7 +36,11 @@ def choose_host(active, history):
         if slot.counts and slot.host is not None:
             last[slot.host] = slot.index
     order = {cell: n for n, cell in enumerate(active)}
-    return min(active, key=lambda cell: (cell in last, last.get(cell, -1), order[cell]))
+
+    def turn(cell):  # never hosted first, in the group's order; then the longest ago
+        return (True, last[cell], order[cell]) if cell in last else (False, order[cell])
+
+    return min(active, key=turn)
 
 
 def plan(indexes, active_at, existing):
@@ -77,8 +81,9 @@ def violations(slots, active_at):
             throughout = set(active_at(start))
             for index in range(start, slot.index + 1):
                 throughout &= set(active_at(index))
-            hosted_between = {s.host for s in counted if start < s.index < slot.index}
-            skipped = throughout - hosted_between - {slot.host}
+            # The cell's own two hostings bound the interval: it is among those who hosted.
+            hosted = {s.host for s in counted if start <= s.index <= slot.index}
+            skipped = throughout - hosted
             if skipped:
                 found.append((slot.host, start, slot.index, sorted(skipped)))
         previous[slot.host] = slot.index

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cellmeet.inputs import parse_time
-from meetings import counting, notices, reopening, selectors, services, workflow
+from meetings import counting, notices, permissions, selectors, services, workflow
 from meetings.enums import MeetingState, Presence, SignerRole, VoteKind
 from meetings.models import ClientOperation, FrozenError, Guest, Meeting, Opinion, Vote
 from members.logtext import gettext_kept as _
@@ -235,14 +235,14 @@ def _vote_delete(user, meeting, data, earlier):
 
 # kind: (operation, who may send it)
 OPERATIONS = {
-    "start": (_start, selectors.can_manage),
-    "attendance": (_attendance, selectors.can_manage),
-    "guest": (_guest, selectors.can_manage),
-    "minutes": (_minutes, selectors.can_write_minutes),
-    "opinion": (_opinion, selectors.can_write_minutes),
-    "opinion_delete": (_opinion_delete, selectors.can_write_minutes),
-    "vote": (_vote, selectors.can_write_minutes),
-    "vote_delete": (_vote_delete, selectors.can_write_minutes),
+    "start": (_start, permissions.can_manage),
+    "attendance": (_attendance, permissions.can_manage),
+    "guest": (_guest, permissions.can_manage),
+    "minutes": (_minutes, permissions.can_write_minutes),
+    "opinion": (_opinion, permissions.can_write_minutes),
+    "opinion_delete": (_opinion_delete, permissions.can_write_minutes),
+    "vote": (_vote, permissions.can_write_minutes),
+    "vote_delete": (_vote_delete, permissions.can_write_minutes),
 }
 
 
@@ -353,8 +353,8 @@ def screen_state(meeting, user):
         "revision": revision or 0,
         "state": meeting.state,
         "state_label": meeting.get_state_display(),
-        "can_manage": selectors.can_manage(user, meeting),
-        "can_write": selectors.can_write_minutes(user, meeting),
+        "can_manage": permissions.can_manage(user, meeting),
+        "can_write": permissions.can_write_minutes(user, meeting),
         "minutes_open": workflow.minutes_editable(meeting),
         "roster": roster,
         "guests": [
@@ -393,8 +393,8 @@ def screen_state(meeting, user):
         "needed": {kind: counting.votes_needed(kind, totals.base) for kind in VoteKind.values},
         "signatures": [s.role for s in meeting.signatures.all()],
         "my_roles": _roles_of(user, meeting),
-        "can_ask_reopen": reopening.can_ask(user, meeting),
-        "can_agree_reopen": reopening.can_agree(user, meeting),
+        "can_ask_reopen": permissions.can_ask(user, meeting),
+        "can_agree_reopen": permissions.can_agree(user, meeting),
     }
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from meetings import screen, selectors, services
+from meetings import permissions, screen, services
 from meetings.enums import MeetingState, Presence, VoteKind
 from meetings.views import MeetingMixin
 
@@ -25,7 +25,9 @@ class ScreenMixin(MeetingMixin):
     def get_meeting(self):
         meeting = super().get_meeting()
         user = self.request.user
-        if not (selectors.can_write_minutes(user, meeting) or selectors.can_sign(user, meeting)):
+        if not (
+            permissions.can_write_minutes(user, meeting) or permissions.can_sign(user, meeting)
+        ):
             raise PermissionDenied
         return meeting
 
@@ -43,7 +45,7 @@ class MeetingScreenView(ScreenMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "state": screen.screen_state(meeting, self.request.user),
             "me": getattr(self.request.user, "member", None),
-            "can_sign": selectors.can_sign(self.request.user, meeting),
+            "can_sign": permissions.can_sign(self.request.user, meeting),
             "vote_kinds": VoteKind.choices,
             "words": screen_words(),
         }
@@ -133,12 +135,12 @@ class MeetingScreenActionView(ScreenMixin, View):
         action, user = payload.get("action"), request.user
         try:
             if action == "submit":
-                if not selectors.can_manage(user, meeting):
+                if not permissions.can_manage(user, meeting):
                     raise PermissionDenied
                 services.change_state(actor=user, meeting=meeting, to=MeetingState.SUBMITTED)
                 message = _("Đã trình ký biên bản.")
             elif action == "sign":
-                if not selectors.can_sign(user, meeting):
+                if not permissions.can_sign(user, meeting):
                     raise PermissionDenied
                 password = payload.get("password")
                 if not isinstance(password, str) or not password:

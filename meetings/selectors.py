@@ -7,6 +7,7 @@ from django.db.models import Q
 from meetings import workflow
 from meetings.enums import MeetingKind, MeetingState, NotificationKind, Presence, TaskStatus
 from meetings.models import Meeting, Notification, Signature, Task
+from members import permissions as member_permissions
 from members import selectors as member_selectors
 from members.enums import MembershipKind, MemberStatus, OrgKind, RoleKind
 from members.models import Member, Membership, MemberStatusChange, Organisation, tree_order
@@ -50,31 +51,13 @@ def meeting_for_user(user, pk, *, related=(), as_guest=False):
     meeting = Meeting.objects.select_related("cell", *related).filter(pk=pk).first()
     if meeting is None:
         return None
-    if member_selectors.can_read(user, meeting.cell):
+    if member_permissions.can_read(user, meeting.cell):
         return meeting
     if as_guest and _invitations(user).filter(meeting=meeting).exists():
         return meeting
     if member_selectors.reads_as_successor(user, meeting.cell):
         return meeting  # a predecessor's history; managing it stays with can_manage
     return None
-
-
-def can_manage(user, meeting):
-    return member_selectors.can_manage(user, meeting.cell)
-
-
-def can_write_minutes(user, meeting):
-    """The cell's managers, and the meeting's own minute-taker."""
-    member = getattr(user, "member", None)
-    return can_manage(user, meeting) or (
-        member is not None and meeting.minute_taker_id == member.pk
-    )
-
-
-def can_sign(user, meeting):
-    """Only the chair and the minute-taker sign, each as themselves."""
-    member = getattr(user, "member", None)
-    return member is not None and member.pk in (meeting.chair_id, meeting.minute_taker_id)
 
 
 @dataclass

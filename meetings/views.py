@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cellmeet.views import act_and_redirect
 from meetings import (
     attention,
     book,
@@ -29,8 +30,8 @@ from meetings import (
     layout,
     notices,
     pdf,
+    permissions,
     ratings,
-    reopening,
     rotation_services,
     selectors,
     services,
@@ -74,6 +75,7 @@ from meetings.models import (
     Task,
     Vote,
 )
+from members import permissions as member_permissions
 from members import revisions
 from members import selectors as member_selectors
 from members.enums import CellType, MemberStatus, RoleKind
@@ -284,12 +286,8 @@ class MeetingMixin(LoginRequiredMixin):
             )
             if meeting is None:
                 raise Http404
-            if self.permission == "manage" and not selectors.can_manage(user, meeting):
-                raise PermissionDenied
-            if self.permission == "minutes" and not selectors.can_write_minutes(user, meeting):
-                raise PermissionDenied
-            if self.permission == "sign" and not selectors.can_sign(user, meeting):
-                raise PermissionDenied
+            if self.permission != "read":  # reading is the scoped selector's rule
+                permissions.require(user, self.permission, meeting)
             self._meeting = meeting
         return self._meeting
 
@@ -301,8 +299,8 @@ class MeetingMixin(LoginRequiredMixin):
             "meeting": meeting,
             "org": meeting.cell,
             "breadcrumb": _visible_ancestors(user, meeting.cell) + [meeting.cell],
-            "can_manage": selectors.can_manage(user, meeting),
-            "can_write_minutes": selectors.can_write_minutes(user, meeting),
+            "can_manage": permissions.can_manage(user, meeting),
+            "can_write_minutes": permissions.can_write_minutes(user, meeting),
         }
 
 
@@ -365,7 +363,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         user = self.request.user
         return {
             "can_sign": self._can_sign(meeting),
-            "can_rate": {role: ratings.can_rate(user, meeting, role) for role in RaterRole.values}
+            "can_rate": {
+                role: permissions.can_rate(user, meeting, role) for role in RaterRole.values
+            }
             if meeting.kind == MeetingKind.MODEL and meeting.state in ratings.RATABLE
             else {},
         }
@@ -880,7 +880,7 @@ class PartDeleteView(LoginRequiredMixin, TemplateView):
             self.model.objects.filter(meeting__in=meetings).select_related("meeting__cell"),
             pk=self.kwargs["pk"],
         )
-        if not selectors.can_write_minutes(self.request.user, obj.meeting):
+        if not permissions.can_write_minutes(self.request.user, obj.meeting):
             raise PermissionDenied
         return obj
 
@@ -891,13 +891,8 @@ class PartDeleteView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        try:
-            self.delete(obj)
-        except services.MeetingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã xóa."))
-        return redirect(obj.meeting)
+        return act_and_redirect(request, partial(self.delete, obj), refused=services.MeetingError,
+                                done=_("Đã xóa."), to=obj.meeting)  # fmt: skip
 
 
 class OpinionDeleteView(PartDeleteView):
@@ -966,7 +961,7 @@ class MeetingSignView(MeetingActionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_ask_reopen"] = reopening.can_ask(self.request.user, self.get_meeting())
+        context["can_ask_reopen"] = permissions.can_ask(self.request.user, self.get_meeting())
         return context
 
     def form_valid(self, form):
@@ -1042,7 +1037,7 @@ class TaskUpdateView(LoginRequiredMixin, FormView):
             Task.objects.filter(meeting__in=meetings).select_related("meeting__cell", "assignee"),
             pk=self.kwargs["pk"],
         )
-        if not selectors.can_manage(self.request.user, task.meeting):
+        if not permissions.can_manage(self.request.user, task.meeting):
             raise PermissionDenied
         return task
 
@@ -1126,13 +1121,10 @@ class MeetingDocumentsView(MeetingMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        try:
-            documents.issue_now(meeting, actor=request.user)
-        except documents.DocumentError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã tạo tệp PDF đã ký."))
-        return redirect(meeting)
+        return act_and_redirect(
+            request, partial(documents.issue_now, meeting, actor=request.user),
+            refused=documents.DocumentError, done=_("Đã tạo tệp PDF đã ký."), to=meeting,
+        )  # fmt: skip
 
 
 class ResolutionPdfView(MeetingPdfView):
@@ -1398,7 +1390,7 @@ class RotationView(OrganisationMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         org = self.get_organisation()
-        if not member_selectors.can_administer(request.user, org):
+        if not member_permissions.can_administer(request.user, org):
             raise PermissionDenied
         year = _year(request.POST.get("year"))
         if year is None:
@@ -1481,13 +1473,13 @@ class RotationSlotView(LoginRequiredMixin, TemplateView):
             "slot": slot,
             "org": slot.group,
             "others": [o for o in others if o.status == "planned"],
-            "can_administer": member_selectors.can_administer(self.request.user, slot.group),
+            "can_administer": member_permissions.can_administer(self.request.user, slot.group),
             "error": kwargs.get("error"),
         }
 
     def post(self, request, *args, **kwargs):
         slot = self.get_slot()
-        if not member_selectors.can_administer(request.user, slot.group):
+        if not member_permissions.can_administer(request.user, slot.group):
             raise PermissionDenied
         reason = request.POST.get("reason", "")[:300]
         if "\x00" in reason:
@@ -1611,7 +1603,7 @@ class RatingView(MeetingMixin, FormView):
         role = self.kwargs["role"]
         if role not in RaterRole.values:
             raise Http404
-        if not ratings.can_rate(self.request.user, self.get_meeting(), role):
+        if not permissions.can_rate(self.request.user, self.get_meeting(), role):
             raise PermissionDenied
         return role
 

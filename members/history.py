@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from members.models import Organisation, Role, TreeChange
-from members.selectors import _path_filter, can_read, reads_as_successor
+from members.permissions import can_read
+from members.selectors import path_filter, reads_as_successor
 from members.text import natural_key
 
 
@@ -39,7 +40,7 @@ def tree_as_of(root, day):
     away = [pk for pk in moves if pk not in units]
     if away:  # moved out since: with what stayed under them
         paths = Organisation.objects.filter(pk__in=away).values_list("path", flat=True)
-        units |= {o.pk: o for o in Organisation.objects.filter(_path_filter(paths, "path"))}
+        units |= {o.pk: o for o in Organisation.objects.filter(path_filter(paths, "path"))}
 
     def parent_then(org):
         return moves.get(org.pk, org.parent_id)

@@ -47,11 +47,11 @@ def own_member(user):
     return member
 
 
-def _scope_paths(user, kinds):
+def scope_paths(user, kinds):
     return sorted({role.organisation.path for role in roles_for_user(user) if role.kind in kinds})
 
 
-def _path_filter(paths, field):
+def path_filter(paths, field):
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
@@ -64,7 +64,7 @@ def organisations_for_user(user, *, manage=False):
     if user.is_superuser:
         return Organisation.objects.all()
     kinds = RoleKind.managing() if manage else RoleKind.values
-    return Organisation.objects.filter(_path_filter(_scope_paths(user, kinds), "path"))
+    return Organisation.objects.filter(path_filter(scope_paths(user, kinds), "path"))
 
 
 def organisation_for_user(user, pk):
@@ -100,7 +100,8 @@ def reads_as_successor(user, org):
                 org_id__in=frontier, kind=TreeChange.MERGE
             ).select_related("successor")
         ]
-        if any(can_read(user, successor) for successor in successors):
+        paths = scope_paths(user, RoleKind.values)
+        if any(s.path.startswith(path) for s in successors for path in paths):
             return True
         frontier = {s.pk for s in successors} - seen
     return False
@@ -114,7 +115,7 @@ def visible_ancestors(user, org):
     parts = org.path.strip("/").split("/")[:-1]
     paths = {int(pk): "/" + "/".join(parts[: n + 1]) + "/" for n, pk in enumerate(parts)}
     if not user.is_superuser:
-        scope = _scope_paths(user, RoleKind.values)
+        scope = scope_paths(user, RoleKind.values)
         paths = {pk: p for pk, p in paths.items() if any(p.startswith(s) for s in scope)}
     if not paths:
         return []
@@ -132,7 +133,7 @@ def members_for_user(user, *, manage=False):
     if user.is_superuser:
         return Member.objects.all()
     kinds = RoleKind.managing() if manage else RoleKind.values
-    return Member.objects.filter(_path_filter(_scope_paths(user, kinds), "cell__path"))
+    return Member.objects.filter(path_filter(scope_paths(user, kinds), "cell__path"))
 
 
 def root_organisations_for_user(user):
@@ -145,35 +146,6 @@ def root_organisations_for_user(user):
         if not any(org.path.startswith(root.path) for root in roots):
             roots.append(org)
     return roots
-
-
-def can_read(user, org):
-    """May the user read `org` (any role at or above it)? `organisations_for_user`'s rule
-    for one organisation already fetched."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(org.path.startswith(path) for path in _scope_paths(user, RoleKind.values))
-
-
-def can_manage(user, org):
-    """May the user change `org` and its members (committee staff above it, its secretary)?"""
-    if user.is_superuser:
-        return True
-    return any(org.path.startswith(path) for path in _scope_paths(user, RoleKind.managing()))
-
-
-def can_administer(user, org):
-    """May the user create, edit or dissolve organisations at `org` (committee staff only)?"""
-    if user.is_superuser:
-        return True
-    paths = _scope_paths(user, [RoleKind.COMMITTEE_STAFF])
-    return any(org.path.startswith(path) for path in paths)
-
-
-def can_see_personal_data(user, member):
-    return can_manage(user, member.cell) or getattr(user, "member", None) == member
 
 
 def subtree_with_counts(root, depth=None, cells_to=None):
@@ -277,8 +249,8 @@ def _own_counts(root, by_id, branches, missing):
     else:  # every branch: the subtree (the whole database under the top of the tree)
         prefixes = [root.path] if root.parent_id is not None else []
     if prefixes:
-        cells = cells.filter(_path_filter(prefixes, "path"))
-        members = members.filter(_path_filter(prefixes, "cell__path"))
+        cells = cells.filter(path_filter(prefixes, "path"))
+        members = members.filter(path_filter(prefixes, "cell__path"))
     own = {}  # org pk: [active cells, {status: members}]
     counts_of = {}  # cell pk: the member counts of the org it is counted at
     cell_rows = fetch_rows(cells.values_list("pk", "parent_id", "path", "dissolved_on"))

@@ -30,5 +30,5 @@ def natural_key(text):
     """Sort key that ignores diacritics and orders "Tổ dân phố 2" before "Tổ dân phố 10".
 
     Kept for the names last seen: a province's tree sorts its 300 committees' names each
-    time it is worked out, and folding them took 4 ms."""
+    time it is worked out."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text)))

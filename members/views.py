@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from members import history, revisions, roles, selectors, services
+from cellmeet.views import act_and_redirect
+from members import history, permissions, revisions, roles, selectors, services
 from members.enums import CellType, MemberStatus, OrgKind
 from members.forms import (
     AsOfForm,
@@ -43,7 +44,7 @@ LIST_COLUMNS = ["pk", "full_name", "status", "date_of_birth", "ethnicity", "admi
                 "cell__name", "cell__parent_id", "cell__parent__name"]  # fmt: skip
 AUDIT_PER_PAGE = 50
 LAST_PAGE = 10**6  # beyond any list: a country's members fill a tenth of it
-# A committee's cells fit a drop-down; a district's 475 do not (and cost 40 ms to
+# A committee's cells fit a drop-down; a district's 475 do not (too long to read or to
 # render): above this, staff open a committee to filter by its cells.
 CELL_FILTER_LIMIT = 80
 TREE_DEPTH = 2
@@ -82,10 +83,8 @@ class OrganisationMixin(LoginRequiredMixin):
         if not hasattr(self, "_organisation"):
             user = self.request.user
             org = selectors.organisation_for_user(user, self.kwargs[self.org_url_kwarg])
-            if self.permission == "manage" and not selectors.can_manage(user, org):
-                raise PermissionDenied
-            if self.permission == "administer" and not selectors.can_administer(user, org):
-                raise PermissionDenied
+            if self.permission != "read":  # reading is the scope's own rule
+                permissions.require(user, self.permission, org)
             self._organisation = org
         return self._organisation
 
@@ -96,8 +95,8 @@ class OrganisationMixin(LoginRequiredMixin):
             **super().get_context_data(**kwargs),
             "org": org,
             "breadcrumb": _visible_ancestors(user, org),
-            "can_manage": selectors.can_manage(user, org),
-            "can_administer": selectors.can_administer(user, org),
+            "can_manage": permissions.can_manage(user, org),
+            "can_administer": permissions.can_administer(user, org),
         }
 
 
@@ -162,15 +161,15 @@ class RoleCarryView(OrganisationMixin, View):
         role = next((r for r in history.roles_to_carry(org) if r.pk == kwargs["role"]), None)
         if role is None:
             raise Http404
-        try:
-            roles.grant_role(actor=request.user, user=role.user, organisation=org, kind=role.kind)
-        except services.MembersError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã giao vai trò %(kind)s ở %(org)s cho %(user)s.")
-                             % {"kind": role.get_kind_display(), "org": org.name,
-                                "user": role.user.get_username()})  # fmt: skip
-        return redirect(org)
+        return act_and_redirect(
+            request,
+            partial(roles.grant_role, actor=request.user, user=role.user, organisation=org,
+                    kind=role.kind),
+            refused=services.MembersError,
+            done=_("Đã giao vai trò %(kind)s ở %(org)s cho %(user)s.")
+            % {"kind": role.get_kind_display(), "org": org.name, "user": role.user.get_username()},
+            to=org,
+        )  # fmt: skip
 
 
 class OrganisationAsOfView(OrganisationMixin, TemplateView):
@@ -493,10 +492,8 @@ class MemberMixin(LoginRequiredMixin):
             member = get_object_or_404(
                 selectors.members_for_user(user).select_related("cell"), pk=self.kwargs["pk"]
             )
-            if self.permission == "manage" and not selectors.can_manage(user, member.cell):
-                raise PermissionDenied
-            if self.permission == "administer" and not selectors.can_administer(user, member.cell):
-                raise PermissionDenied
+            if self.permission != "read":
+                permissions.require(user, self.permission, member.cell)
             self._member = member
         return self._member
 
@@ -508,8 +505,8 @@ class MemberMixin(LoginRequiredMixin):
             "member": member,
             "org": member.cell,
             "breadcrumb": _visible_ancestors(user, member.cell) + [member.cell],
-            "can_manage": selectors.can_manage(user, member.cell),
-            "can_administer": selectors.can_administer(user, member.cell),
+            "can_manage": permissions.can_manage(user, member.cell),
+            "can_administer": permissions.can_administer(user, member.cell),
         }
 
 
@@ -520,7 +517,7 @@ class MemberDetailView(MemberMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         member = context["member"]
         context.update(
-            personal=selectors.can_see_personal_data(self.request.user, member),
+            personal=permissions.can_see_personal_data(self.request.user, member),
             on_roll=MemberStatus.on_roll(),
             status_changes=member.status_changes.select_related("recorded_by"),
             memberships=member.memberships.select_related("cell"),
@@ -733,7 +730,7 @@ class PositionEndView(LoginRequiredMixin, FormView):
             Position.objects.filter(cell__in=cells).select_related("cell", "member"),
             pk=self.kwargs["pk"],
         )
-        if not selectors.can_administer(user, position.cell):
+        if not permissions.can_administer(user, position.cell):
             raise PermissionDenied
         return position
 

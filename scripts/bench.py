@@ -54,7 +54,7 @@ from django.urls import include, path, reverse  # noqa: E402
 from django.views import View  # noqa: E402
 from django.views.generic import TemplateView  # noqa: E402
 
-from meetings.demo import meeting_in_progress  # noqa: E402
+from cellmeet.demo.meetings import meeting_in_progress  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from members import revisions  # noqa: E402
 from members.enums import RoleKind  # noqa: E402

@@ -47,9 +47,9 @@ def prepare():
     from django.core.management import call_command
     from django.db import connection
 
-    from meetings.demo import meeting_in_progress
+    from cellmeet.demo.meetings import meeting_in_progress
+    from cellmeet.demo.tree import DEMO_PASSWORD
     from meetings.models import Meeting
-    from members.demo import DEMO_PASSWORD
     from members.enums import RoleKind
     from members.models import Organisation, Role
 

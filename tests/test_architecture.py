@@ -17,12 +17,12 @@ LAYERS = [
     # 1. models, their querysets, and the revisions every write raises
     {"models", "querysets", "revisions"},
     # 2. reading and rules over the database, caches, document layout
-    {"selectors", "workflow", "history", "tree_then", "compliance", "content",
+    {"selectors", "permissions", "workflow", "history", "tree_then", "compliance", "content",
      "pdf", "layout", "checks"},
     # 3. writing: services, each audited
     {"services", "notices", "documents", "ratings", "reopening", "reorganisation",
      "rotation_services", "screen", "roles", "rows", "files", "exports", "book", "attention",
-     "demo", "demo_rows", "demo_today", "lockout"},
+     "demo", "lockout"},
     # 4. presentation helpers: forms, template tags, tables, the auth backend
     {"forms", "tables", "context_processors", "auth", "templatetags"},
     # 5. entry points: views, URLs, admin, middleware, commands

@@ -1,8 +1,8 @@
 """The rotation grid's rows, written in Python (cellmeet.tables).
 
 A district's grid is 27 groups by four quarters. As a template loop each quarter
-resolved about twenty variables and reversed three URLs: 70 ms a grid on a slow day,
-paid again by the first visitor after every write in the district.
+resolved about twenty variables and reversed three URLs, paid again by the first
+visitor after every write in the district (figures in docs/performance.md).
 """
 
 from html import escape

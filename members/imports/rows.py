@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from members import selectors, services, workflow
+from members import permissions, services, workflow
 from members.enums import MemberStatus, Sex
 from members.imports.files import MAX_ROWS, ImportRefused, read_table
 from members.logtext import gettext_kept as _
@@ -375,8 +375,8 @@ def _refusals(actor, row, member):
             "trang của đảng viên."
         ) % {"from": member.get_status_display(), "to": MemberStatus(row["status"]).label}))  # fmt: skip
         return errors
-    allowed = (selectors.can_administer if move.permission == workflow.ADMINISTER
-               else selectors.can_manage)(actor, member.cell)  # fmt: skip
+    allowed = (permissions.can_administer if move.permission == workflow.ADMINISTER
+               else permissions.can_manage)(actor, member.cell)  # fmt: skip
     if not allowed:
         errors.append(RowError(number, COLUMN["status"], _(
             "Bạn không có quyền %(what)s: việc này do cấp ủy cấp trên quyết định."

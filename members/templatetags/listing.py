@@ -1,8 +1,8 @@
 """What the long lists share around their rows, written in Python (cellmeet.tables): the
 filter drop-downs and the pager.
 
-As included templates, the member list's two drop-downs and its pager took 2 ms of a
-search's 22, as much as the fifty rows they frame.
+As included templates, the member list's two drop-downs and its pager cost as much as
+the fifty rows they frame (docs/performance.md).
 """
 
 from html import escape

@@ -1,7 +1,8 @@
 """The member list's rows, written in Python (cellmeet.tables).
 
 A search shows 50 members a page. As a template loop, each row resolved 15 variables
-and rendered 25 nodes: 6–7 ms a page at province scale, more than the search itself.
+and rendered 25 nodes: at province scale more than the search itself
+(docs/performance.md).
 The rows come as tuples rather than members with their cell and committee attached:
 the page's 50, read by key (members.views.LIST_COLUMNS).
 """

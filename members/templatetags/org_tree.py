@@ -1,8 +1,8 @@
 """The organisation tree, written in Python (cellmeet.tables).
 
 A district's tree is some ninety units. As a template, each unit included two templates
-and rendered four translated counts: 0.4 ms a unit, 37 ms of the 50 a district's tree
-took to compute afresh.
+and rendered four translated counts: most of the time a district's tree took to
+compute afresh (docs/performance.md).
 """
 
 from html import escape

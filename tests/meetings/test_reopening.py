@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import reopening, services
+from meetings import permissions, reopening, services
 from meetings.enums import MeetingState
 from meetings.models import Signature
 from members.models import AuditEvent
@@ -54,7 +54,7 @@ def test_nobody_else_can_ask_or_agree_and_nothing_reopens_after_both_signed(
     client, half_signed, cell_people, personas
 ):
     taker = cell_people["taker_user"]
-    assert not reopening.can_ask(taker, half_signed)  # has signed: agrees, does not ask
+    assert not permissions.can_ask(taker, half_signed)  # has signed: agrees, does not ask
     client.force_login(taker)
     assert client.get(reverse("meetings:reopen_ask", args=[half_signed.pk])).status_code == 403
     assert client.get(reverse("meetings:reopen_agree", args=[half_signed.pk])).status_code == 403

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from meetings import compliance, reorganisation, rotation_services, services
 from meetings.enums import MeetingState
 from meetings.models import Meeting, MinutesDocument, RotationSlot
-from members import history, selectors
+from members import history
+from members import permissions as member_permissions
 from members import services as member_services
 from members.checks import BROKEN_PATHS
 from members.enums import MemberStatus, OrgKind
@@ -48,7 +49,7 @@ def test_a_unit_moves_with_its_subtree_and_scoping_follows(tree, personas, clien
     assert client.get(group.get_absolute_url()).status_code == 404
     client.force_login(personas["staff_y"])
     assert client.get(a.get_absolute_url()).status_code == 200
-    assert selectors.can_read(personas["secretary_a"], a)
+    assert member_permissions.can_read(personas["secretary_a"], a)
     change = TreeChange.objects.get(org=a)
     assert (change.old_parent, change.new_parent, change.on) == (tree["x"], tree["y"], TODAY)
     assert AuditEvent.objects.filter(action="organisation.move", target_id=a.pk).exists()
@@ -145,7 +146,7 @@ def test_merging_three_committees_keeps_history_and_moves_open_work(
     assert "Các đơn vị hợp nhất: " in page  # the audit line of the merge
     assert client.get(x.get_absolute_url()).status_code == 200
     assert client.get(reverse("meetings:rotation", args=[x.pk])).status_code == 200
-    assert not selectors.can_manage(personas["staff_y"], x)
+    assert not member_permissions.can_manage(personas["staff_y"], x)
     # The roles that ended with X and P are offered on Y, and given again with a click;
     # nobody outside Y's administration may give them.
     ended = Role.objects.get(user=staff_p, organisation=p)

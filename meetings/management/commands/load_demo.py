@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from meetings.demo import COPIES_LAST_YEAR
-from meetings.demo_today import load_meeting_history
-from members.demo import district_codes, load_demo
+from cellmeet.demo.meetings import COPIES_LAST_YEAR
+from cellmeet.demo.today import load_meeting_history
+from cellmeet.demo.tree import district_codes, load_demo
 from members.models import Organisation
 
 

@@ -15,8 +15,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from meetings import reorganisation, services
-from meetings.demo import (
+from cellmeet.demo.meetings import (
     ALWAYS_MEET,
     COPIES_LAST_YEAR,
     FIRST_MONTH,
@@ -26,13 +25,14 @@ from meetings.demo import (
     last_finished_month,
     month_starts,
 )
+from cellmeet.demo.tree import demo_password_hash
+from meetings import reorganisation, services
 from meetings.enums import MeetingKind
 from meetings.models import Meeting
 from meetings.rotation import quarter_index
 from meetings.rotation_services import rotation_groups
 from members import roles
 from members import services as member_services
-from members.demo import demo_password_hash
 from members.enums import OrgKind, RoleKind
 from members.models import Organisation, tree_order
 

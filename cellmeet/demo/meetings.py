@@ -12,7 +12,9 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from meetings import content, counting, demo_rows, documents, services
+from cellmeet.demo import rows as demo_rows
+from cellmeet.demo.tree import demo_password_hash
+from meetings import content, counting, documents, services
 from meetings.enums import (
     MeetingKind,
     MeetingState,
@@ -41,7 +43,6 @@ from meetings.models import (
 from meetings.ratings import template_for
 from meetings.rotation import plan, quarter_index, year_quarter
 from meetings.services import standard_agenda
-from members.demo import demo_password_hash
 from members.enums import CellType, MemberStatus, PositionRole, RoleKind
 from members.models import Member, MemberStatusChange, Organisation, Position, Role, tree_order
 
