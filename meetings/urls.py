@@ -1,6 +1,15 @@
 from django.urls import path
 
-from meetings import notice_views, reopen_views, reorganise_views, screen_views, views
+from meetings import (
+    compliance_views,
+    document_views,
+    notice_views,
+    reopen_views,
+    reorganise_views,
+    rotation_views,
+    screen_views,
+    views,
+)
 
 app_name = "meetings"
 
@@ -51,30 +60,30 @@ urlpatterns = [
         reopen_views.ReopenAgreeView.as_view(),
         name="reopen_agree",
     ),
-    path("meetings/<int:pk>/verify/", views.MeetingVerifyView.as_view(), name="meeting_verify"),
-    path("meetings/<int:pk>/minutes.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
+    path("meetings/<int:pk>/verify/", document_views.MeetingVerifyView.as_view(), name="meeting_verify"),
+    path("meetings/<int:pk>/minutes.pdf", document_views.MeetingPdfView.as_view(), name="meeting_pdf"),
     path(
-        "meetings/<int:pk>/resolution.pdf", views.ResolutionPdfView.as_view(), name="resolution_pdf"
+        "meetings/<int:pk>/resolution.pdf", document_views.ResolutionPdfView.as_view(), name="resolution_pdf"
     ),
     path(
         "meetings/<int:pk>/documents/issue/",
-        views.MeetingDocumentsView.as_view(),
+        document_views.MeetingDocumentsView.as_view(),
         name="meeting_documents",
     ),
-    path("orgs/<int:pk>/minute-book/", views.MinuteBookView.as_view(), name="minute_book"),
-    path("verify/<str:code>/", views.VerifyCodeView.as_view(), name="verify_code"),
+    path("orgs/<int:pk>/minute-book/", document_views.MinuteBookView.as_view(), name="minute_book"),
+    path("verify/<str:code>/", document_views.VerifyCodeView.as_view(), name="verify_code"),
     path("orgs/<int:pk>/reorganise/", reorganise_views.ReorganiseView.as_view(), name="reorganise"),
     path("orgs/<int:pk>/split/", reorganise_views.SplitView.as_view(), name="split"),
-    path("orgs/<int:pk>/rotation/", views.RotationView.as_view(), name="rotation"),
-    path("orgs/<int:pk>/compliance/", views.ComplianceView.as_view(), name="compliance"),
-    path("rotation/<int:pk>/", views.RotationSlotView.as_view(), name="rotation_slot"),
+    path("orgs/<int:pk>/rotation/", rotation_views.RotationView.as_view(), name="rotation"),
+    path("orgs/<int:pk>/compliance/", compliance_views.ComplianceView.as_view(), name="compliance"),
+    path("rotation/<int:pk>/", rotation_views.RotationSlotView.as_view(), name="rotation_slot"),
     path(
         "meetings/<int:pk>/addendum/", views.AddendumCreateView.as_view(), name="meeting_addendum"
     ),
     path("meetings/<int:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
     path("tasks/<int:pk>/", views.TaskUpdateView.as_view(), name="task_update"),
-    path("meetings/<int:pk>/rating/<str:role>/", views.RatingView.as_view(), name="meeting_rating"),
-    path("meetings/<int:pk>/lessons/new/", views.LessonCreateView.as_view(), name="lesson_create"),
+    path("meetings/<int:pk>/rating/<str:role>/", rotation_views.RatingView.as_view(), name="meeting_rating"),
+    path("meetings/<int:pk>/lessons/new/", rotation_views.LessonCreateView.as_view(), name="lesson_create"),
     path(
         "meetings/<int:pk>/disseminations/new/",
         views.DisseminationCreateView.as_view(),

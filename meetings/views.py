@@ -1,6 +1,5 @@
 import calendar
 import datetime
-import io
 import json
 from functools import partial
 
@@ -8,43 +7,31 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from cellmeet.views import act_and_redirect
 from meetings import (
     attention,
-    book,
-    compliance,
     counting,
-    documents,
-    layout,
     notices,
-    pdf,
     permissions,
     ratings,
-    rotation_services,
     selectors,
     services,
     workflow,
 )
-from meetings.content import verify
 from meetings.enums import (
-    DocumentKind,
     MeetingKind,
     MeetingState,
     Presence,
     RaterRole,
-    SignerRole,
 )
 from meetings.forms import (
     AgendaFormSet,
@@ -52,12 +39,9 @@ from meetings.forms import (
     DirectiveFormSet,
     DisseminationForm,
     GuestFormSet,
-    LessonForm,
-    MinuteBookForm,
     MinutesForm,
     OpinionForm,
     PlanForm,
-    RatingForm,
     SignForm,
     StateChangeForm,
     TaskForm,
@@ -66,19 +50,15 @@ from meetings.forms import (
 )
 from meetings.models import (
     Meeting,
-    MinutesDocument,
     MinutesDraft,
     Opinion,
-    Rating,
-    RotationSlot,
     SignedRecord,
     Task,
     Vote,
 )
-from members import permissions as member_permissions
 from members import revisions
 from members import selectors as member_selectors
-from members.enums import CellType, MemberStatus, RoleKind
+from members.enums import MemberStatus, RoleKind
 from members.forms import NO_NULL_CHARACTERS
 from members.views import OrganisationMixin, _visible_ancestors
 
@@ -210,6 +190,13 @@ def _year(value):
     """`value` as a year between FIRST_YEAR and LAST_YEAR, else None."""
     year = _number(value)
     return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def _present(org):
+    """The day a unit's pages open on: today, or for a dissolved unit its last day."""
+    if org.dissolved_on is not None:
+        return org.dissolved_on - datetime.timedelta(days=1)
+    return timezone.localdate()
 
 
 def _calendar(month, meetings):
@@ -974,16 +961,6 @@ class MeetingSignView(MeetingActionMixin, FormView):
         )  # fmt: skip
 
 
-class MeetingVerifyView(MeetingMixin, TemplateView):
-    template_name = "meetings/meeting_verify.html"
-
-    def get_context_data(self, **kwargs):
-        meeting = self.get_meeting()
-        ok, current, signed = verify(meeting)
-        return {**super().get_context_data(**kwargs), "ok": ok, "current": current,
-                "signed": signed, "signatures": meeting.signatures.all()}  # fmt: skip
-
-
 class AddendumCreateView(MeetingActionMixin, FormView):
     permission = "manage"
     template_name = "meetings/state_form.html"
@@ -1078,586 +1055,3 @@ class DisseminationCreateView(MeetingActionMixin, FormView):
                 actor=self.request.user, meeting=self.get_meeting(), **form.cleaned_data
             ),
         )
-
-
-class MeetingPdfView(MeetingMixin, View):
-    """Signed: the stored PDF, byte for byte, while it matches its hash. Not yet signed:
-    a preview marked DỰ THẢO."""
-
-    kind = DocumentKind.MINUTES
-
-    def get(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        name = f"{'bien-ban' if self.kind == DocumentKind.MINUTES else 'nghi-quyet'}-{meeting.cell.code}-{meeting.meeting_date:%Y%m%d}"
-        try:
-            if meeting.state == MeetingState.SIGNED:
-                body = documents.signed_file(meeting, self.kind, actor=request.user)
-            else:
-                body = pdf.render_draft(meeting, self.kind)
-                name += "-du-thao"
-        except documents.DamagedDocument as exc:
-            return _document_unavailable(request, meeting, str(exc), status=500)
-        except (documents.DocumentError, layout.RenderError) as exc:
-            return _document_unavailable(request, meeting, str(exc), status=503)
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-        return response
-
-
-def _document_unavailable(request, meeting, message, *, status):
-    context = {"meeting": meeting, "org": meeting.cell, "message": message}
-    return TemplateResponse(request, "meetings/document_unavailable.html", context, status=status)
-
-
-class MeetingDocumentsView(MeetingMixin, TemplateView):
-    """Make a signed meeting's PDF files now, after an earlier attempt failed (GET asks)."""
-
-    permission = "manage"
-    template_name = "meetings/confirm.html"
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "button": _("Tạo tệp PDF"),
-                "question": _("Tạo lại tệp PDF đã ký của cuộc họp này?")}  # fmt: skip
-
-    def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        return act_and_redirect(
-            request, partial(documents.issue_now, meeting, actor=request.user),
-            refused=documents.DocumentError, done=_("Đã tạo tệp PDF đã ký."), to=meeting,
-        )  # fmt: skip
-
-
-class ResolutionPdfView(MeetingPdfView):
-    kind = DocumentKind.RESOLUTION
-
-
-class MinuteBookView(OrganisationMixin, FormView):
-    """Choose a year or a date range; the book downloads as one PDF."""
-
-    template_name = "meetings/minute_book.html"
-    form_class = MinuteBookForm
-
-    def get_organisation(self):
-        org = super().get_organisation()
-        if not org.is_cell:
-            raise Http404
-        return org
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.request.GET:
-            kwargs["data"] = self.request.GET
-        return kwargs
-
-    def get_initial(self):
-        last = (
-            self.get_organisation()
-            .meetings.filter(state=MeetingState.SIGNED)
-            .order_by("-planned_at")
-            .first()
-        )
-        year = timezone.localtime(last.planned_at).year if last else timezone.localdate().year
-        return {"year": year}
-
-    def get(self, request, *args, **kwargs):
-        form = self.get_form()
-        if request.GET.get("download") and form.is_valid():
-            start, end = form.period()
-            try:
-                body, count = book.minute_book(
-                    self.get_organisation(), start, end, actor=request.user
-                )
-            except (documents.DocumentError, layout.RenderError) as exc:
-                form.add_error(None, str(exc))
-                return self.render_to_response(self.get_context_data(form=form))
-            if not count:
-                form.add_error(None, _("Không có biên bản đã ký nào trong khoảng thời gian này."))
-                return self.render_to_response(self.get_context_data(form=form))
-            response = HttpResponse(body, content_type="application/pdf")
-            response["Content-Disposition"] = (
-                f'attachment; filename="so-bien-ban-{self.get_organisation().code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
-            )
-            token = request.GET.get("token", "")
-            if token.isascii() and token.isalnum() and len(token) <= 32:
-                # Tells the waiting page the download has arrived (read by book.js).
-                response.set_cookie("cellmeet_download", token, max_age=120, samesite="Lax",
-                                    secure=request.is_secure())  # fmt: skip
-            return response
-        return self.render_to_response(self.get_context_data(form=form))
-
-
-class VerifyCodeView(TemplateView):
-    """Public: where the code and QR code printed on a signed document lead.
-
-    Shows what the paper itself shows in its header and signature blocks (the cell, the
-    title and date, the number, the signers' names and posts) and whether the stored
-    content and file still match what was signed; nothing of the minutes' content or
-    attendance.
-    """
-
-    template_name = "meetings/verify_code.html"
-
-    def get_context_data(self, **kwargs):
-        code = self.kwargs["code"].upper()
-        record = (
-            SignedRecord.objects.select_related("meeting__cell")
-            .filter(Q(minutes_code=code) | Q(resolution_code=code))
-            .first()
-        )
-        if record is not None:
-            meeting = record.meeting
-            kind = DocumentKind.MINUTES if record.minutes_code == code else DocumentKind.RESOLUTION
-        else:  # a document made before signing fixed codes in a record
-            legacy = get_object_or_404(
-                MinutesDocument.objects.select_related("meeting__cell"), code=code
-            )
-            meeting, kind = legacy.meeting, legacy.kind
-        document = MinutesDocument.objects.filter(meeting=meeting, kind=kind).first()
-        content_ok, _current, signed = verify(meeting)
-        if record is not None:
-            content_ok = content_ok and signed == [record.content_hash]
-        return {
-            **super().get_context_data(**kwargs),
-            "code": code,
-            "kind": DocumentKind(kind),
-            "meeting": meeting,
-            "record": record,
-            "content_hash": record.content_hash if record else (signed[0] if signed else ""),
-            "document": document,
-            "content_ok": content_ok,
-            "file_ok": document is None or _intact(document),
-            "signers": _signers_as_printed(meeting, record, kind),
-        }
-
-
-def _intact(document):
-    try:
-        return documents.document_intact(document)
-    except OSError:
-        return False
-
-
-def _signers_as_printed(meeting, record, kind):
-    """(role, name, post, when) of each signature, as the document prints them."""
-    if record is not None:
-        signers = [(role, s["name"], s["position"], datetime.datetime.fromisoformat(s["signed_at"]))
-                   for role, s in record.snapshot["signers"].items()]  # fmt: skip
-    else:
-        signers = [(s.role, s.signer_name, s.signer_position, s.signed_at)
-                   for s in meeting.signatures.all()]  # fmt: skip
-    if kind == DocumentKind.RESOLUTION:  # signed for the cell by its secretary, the chair
-        return [(_("Bí thư"), name, post, when) for role, name, post, when in signers
-                if role == SignerRole.CHAIR]  # fmt: skip
-    order = [SignerRole.MINUTE_TAKER, SignerRole.CHAIR]
-    return [(SignerRole(role).label, name, post, when)
-            for role, name, post, when in sorted(signers, key=lambda s: order.index(s[0]))]  # fmt: skip
-
-
-SLOT_COLUMNS = ["group_id", "year", "quarter", "postponed", "host__name", "meeting__planned_at",
-                "meeting__state"]  # fmt: skip
-
-
-class RotationView(OrganisationMixin, TemplateView):
-    """Quarter × group grid of the model meeting's hosts for a year; staff plan it here."""
-
-    template_name = "meetings/rotation.html"
-
-    def get_year(self):
-        return _year(self.request.GET.get("year")) or _present(self.get_organisation()).year
-
-    def filters(self):
-        """(quarter, group id, cell type) asked for in the query string; None when not."""
-        query = self.request.GET
-        quarter = int(query["quarter"]) if query.get("quarter") in ("1", "2", "3", "4") else None
-        cell_type = query["cell_type"] if query.get("cell_type") in CellType.values else None
-        return quarter, _number(query.get("group")), cell_type
-
-    def groups(self):
-        if not hasattr(self, "_groups"):
-            self._groups = rotation_services.rotation_groups(self.get_organisation())
-        return self._groups
-
-    def filter_label(self):
-        """The filters asked for, in words (Vietnamese, as the export documents are) and as
-        a suffix of the exported file's name; empty for the whole year."""
-        quarter, group, cell_type = self.filters()
-        words, suffix = [], ""
-        if quarter:
-            words.append(f"quý {quarter}")
-            suffix += f"-q{quarter}"
-        if group is not None:
-            chosen = next((g for g in self.groups() if g.pk == group), None)
-            if chosen is not None:
-                words.append(chosen.name)
-                suffix += f"-{chosen.code}"
-        if cell_type:
-            with translation.override("vi"):
-                words.append(f"loại chi bộ: {CellType(cell_type).label}")
-            suffix += f"-{cell_type}"
-        return "; ".join(words), suffix
-
-    def grid(self):
-        """(groups shown, quarters shown, rows of (group, [slot or None per quarter]))."""
-        year = self.get_year()
-        groups = self.groups()
-        quarter, group, cell_type = self.filters()
-        quarters = [quarter] if quarter else [1, 2, 3, 4]
-        if group is not None:
-            groups = [g for g in groups if g.pk == group]
-        slots = (
-            RotationSlot.objects.filter(group__in=groups, year=year)
-            .select_related("host", "meeting")
-            .only(*SLOT_COLUMNS)  # a meeting row carries its minutes; the grid shows its date
-            .order_by()  # placed by group and quarter below: no join to sort by path
-        )
-        if cell_type:
-            slots = slots.filter(host__cell_type=cell_type)
-        slots = list(slots)
-        ratings = Rating.objects.filter(
-            meeting__in=[slot.meeting_id for slot in slots if slot.meeting_id],
-            role=RaterRole.SUPERIOR,
-        ).only("meeting_id", "total", "band")
-        by_meeting = {rating.meeting_id: rating for rating in ratings}
-        for slot in slots:
-            slot.superior_rating = by_meeting.get(slot.meeting_id)
-        by_group = {}
-        for slot in slots:
-            by_group.setdefault(slot.group_id, {})[slot.quarter] = slot
-        # The groups of that year: none founded later or dissolved before, unless planned.
-        groups = [g for g in groups if g.pk in by_group or rotation_services.existed_in(g, year)]
-        rows = [(g, [by_group.get(g.pk, {}).get(q) for q in quarters]) for g in groups]
-        planned = bool(by_group)
-        # A filter that matches nothing says so: the year is planned all the same.
-        self.matched_nothing = False
-        if not planned and (quarter or group is not None or cell_type):
-            planned = RotationSlot.objects.filter(group__in=self.groups(), year=year).exists()
-            self.matched_nothing = planned
-        return quarters, rows, planned
-
-    def get(self, request, *args, **kwargs):
-        export = request.GET.get("export")
-        if export not in ("xlsx", "pdf"):
-            return super().get(request, *args, **kwargs)
-        org, year = self.get_organisation(), self.get_year()
-        quarters, rows, _planned = self.grid()
-        label, suffix = self.filter_label()
-        name = f"diem-luan-phien-{org.code}-{year}{suffix}"
-        if export == "xlsx":
-            body = rotation_xlsx(rows, quarters, year)
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body = pdf.render_rotation(org, year, quarters, rows, label)
-            content_type = "application/pdf"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
-        return response
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("export", None)
-        context.update(
-            year=self.get_year(),
-            cell_types=CellType.choices,
-            query_string=query.urlencode(),
-        )
-        # Slots fall overdue with the days: the summary is kept for one day at most.
-        parts = [context["year"], *self.filters(), timezone.localdate()]
-        context["summary"] = revisions.cached_summary(
-            "rotation", context["org"], parts, partial(self.render_summary, context)
-        )
-        return context
-
-    def render_summary(self, context):
-        """The filters and the grid as HTML (the same for all who may see the organisation),
-        and whether the year is planned."""
-        quarters, rows, planned = self.grid()
-        context = {
-            **context,
-            "quarters": quarters,
-            "rows": rows,
-            "planned": planned,
-            "matched_nothing": self.matched_nothing,
-            "groups": self.groups(),
-            "request": self.request,
-        }
-        return {
-            "filters": render_to_string("meetings/_rotation_filters.html", context),
-            "grid": render_to_string("meetings/_rotation_grid.html", context),
-            "planned": planned,
-            "plannable": bool(rows),
-        }
-
-    def post(self, request, *args, **kwargs):
-        org = self.get_organisation()
-        if not member_permissions.can_administer(request.user, org):
-            raise PermissionDenied
-        year = _year(request.POST.get("year"))
-        if year is None:
-            messages.error(
-                request,
-                _("Năm không hợp lệ: hãy chọn một năm từ %(first)s đến %(last)s.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR},
-            )
-            return redirect(request.path)
-        rotation_services.plan_rotation(actor=request.user, org=org, year=year)
-        messages.success(request, _("Đã lập lịch sinh hoạt chi bộ điểm năm %(y)s.") % {"y": year})
-        return redirect(f"{request.path}?year={year}")
-
-
-STATUS_LABELS = {
-    "held": gettext_lazy("Đã họp"),
-    "overdue": gettext_lazy("Quá hạn"),
-    "postponed": gettext_lazy("Hoãn"),
-    "planned": gettext_lazy("Kế hoạch"),
-}
-
-
-def rotation_xlsx(rows, quarters, year):
-    """The grid as a spreadsheet in the reader's language: one row per group; host, date,
-    status, rating per quarter."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Điểm luân phiên %(y)s") % {"y": year})
-    header = [_("Đảng bộ / nhóm")]
-    for q in quarters:
-        header += [_("Quý %(q)s — chi bộ điểm") % {"q": q}, _("Quý %(q)s — ngày") % {"q": q},
-                   _("Quý %(q)s — tình trạng") % {"q": q},
-                   _("Quý %(q)s — cấp trên đánh giá") % {"q": q}]  # fmt: skip
-    sheet.append(header)
-    for group, slots in rows:
-        line = [group.name]
-        for slot in slots:
-            if slot is None:
-                line += ["", "", "", ""]
-                continue
-            day = (
-                timezone.localtime(slot.meeting.planned_at).strftime("%d/%m/%Y")
-                if slot.meeting
-                else ""
-            )
-            rating = slot.superior_rating
-            line += [slot.host.name if slot.host else "", day, str(STATUS_LABELS[slot.status]),
-                     f"{rating.total} — {_(rating.band)}" if rating else ""]  # fmt: skip
-        sheet.append(line)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-class RotationSlotView(LoginRequiredMixin, TemplateView):
-    """One quarter: postpone it, or swap its host with another quarter of the group."""
-
-    template_name = "meetings/rotation_slot.html"
-
-    def get_slot(self):
-        groups = member_selectors.organisations_for_user(self.request.user)
-        return get_object_or_404(
-            RotationSlot.objects.filter(group__in=groups).select_related(
-                "group", "host", "meeting"
-            ),
-            pk=self.kwargs["pk"],
-        )
-
-    def get_context_data(self, **kwargs):
-        slot = self.get_slot()
-        others = (
-            RotationSlot.objects.filter(group=slot.group, year__gte=slot.year - 1)
-            .exclude(pk=slot.pk)
-            .select_related("host", "meeting")
-            .order_by("year", "quarter")
-        )
-        return {
-            **super().get_context_data(**kwargs),
-            "slot": slot,
-            "org": slot.group,
-            "others": [o for o in others if o.status == "planned"],
-            "can_administer": member_permissions.can_administer(self.request.user, slot.group),
-            "error": kwargs.get("error"),
-        }
-
-    def post(self, request, *args, **kwargs):
-        slot = self.get_slot()
-        if not member_permissions.can_administer(request.user, slot.group):
-            raise PermissionDenied
-        reason = request.POST.get("reason", "")[:300]
-        if "\x00" in reason:
-            return self.render_to_response(self.get_context_data(error=NO_NULL_CHARACTERS.message))
-        try:
-            if request.POST.get("action") == "postpone":
-                rotation_services.postpone_slot(actor=request.user, slot=slot, reason=reason)
-            else:
-                other = get_object_or_404(
-                    RotationSlot.objects.filter(group=slot.group),
-                    pk=_number(request.POST.get("other")) or 0,
-                )
-                rotation_services.swap_slots(
-                    actor=request.user, first=slot, second=other, reason=reason
-                )
-        except rotation_services.RotationError as exc:
-            return self.render_to_response(self.get_context_data(error=str(exc)))
-        messages.success(request, _("Đã lưu thay đổi lịch."))
-        return redirect(f"{reverse('meetings:rotation', args=[slot.group_id])}?year={slot.year}")
-
-
-class ComplianceView(OrganisationMixin, TemplateView):
-    """Did every cell meet, every committee hold its model meeting? With the cells behind
-    every number (choose a committee to see them)."""
-
-    template_name = "meetings/compliance.html"
-
-    def get_context_data(self, **kwargs):
-        org = self.get_organisation()
-        query = self.request.GET
-        today = timezone.localdate()
-        present = _present(org)
-        year = _year(query.get("year")) or present.year
-        month = _number(query.get("month"))
-        if month not in range(1, 13):
-            month = None
-        quarter = int(query["quarter"]) if query.get("quarter") in ("1", "2", "3", "4") else None
-        if not month and not quarter:
-            quarter = (present.month - 1) // 3 + 1
-        chosen = _number(query.get("group"))
-        if chosen is None and query.get("group") == "all":
-            chosen = "all"
-        sort = query.get("sort", "")
-        if sort.removeprefix("-") not in compliance.SORTS:
-            sort = compliance.DEFAULT_SORT
-        period_query = f"year={year}&" + (f"month={month}" if month else f"quarter={quarter}")
-        context = {
-            **super().get_context_data(**kwargs),
-            "year": year,
-            "month": month,
-            "selected_quarter": quarter,
-            "months": range(1, 13),
-            "period_query": period_query,
-            "sort": sort,
-            "columns": _dashboard_columns(period_query, sort, chosen),
-        }
-        # Overdue minutes are counted against today: the summary is kept for one day at most.
-        parts = [year, month, quarter, chosen, sort, today]
-        context["summary"] = revisions.cached_summary(
-            "compliance", org, parts, partial(_render_compliance, org, chosen, context)
-        )
-        return context
-
-
-DASHBOARD_COLUMNS = {
-    "name": gettext_lazy("Đảng bộ / nhóm"),
-    "cells": gettext_lazy("Chi bộ"),
-    "met": gettext_lazy("Sinh hoạt hằng tháng"),
-    "model": gettext_lazy("Chi bộ điểm"),
-    "attendance": gettext_lazy("Dự họp"),
-    "quality": gettext_lazy("Đạt HD 12"),
-    "overdue": gettext_lazy("Quá hạn ký"),
-}
-
-
-def _dashboard_columns(period_query, sort, chosen):
-    """The dashboard's column heads, each a link that sorts by it: worst first, or the
-    other way round when it is the order already."""
-    group = f"&group={chosen}" if chosen is not None else ""
-    columns = []
-    for key, label in DASHBOARD_COLUMNS.items():
-        order = {key: "ascending", f"-{key}": "descending"}.get(sort, "none")
-        link = f"?{period_query}&sort={'-' if sort == key else ''}{key}{group}"
-        columns.append({"key": key, "label": label, "order": order, "link": link,
-                        "end": key in ("cells", "attendance", "quality", "overdue")})  # fmt: skip
-    return columns
-
-
-def _present(org):
-    """The day a unit's pages open on: today, or for a dissolved unit its last day."""
-    if org.dissolved_on is not None:
-        return org.dissolved_on - datetime.timedelta(days=1)
-    return timezone.localdate()
-
-
-def _render_compliance(org, chosen, context):
-    """The dashboard below the period form, as HTML: the same for all who may see `org`."""
-    year, month, quarter = context["year"], context["month"], context["selected_quarter"]
-    data = compliance.dashboard(org, year=year, month=month, quarter=quarter, drill=chosen)
-    data["rows"] = compliance.sorted_rows(data["rows"], context["sort"])
-    drill = None
-    if isinstance(chosen, int):
-        drill = next((r for r in data["rows"] if r.group.pk == chosen), None)
-    elif chosen == "all":  # the cells behind the totals
-        months = data["rows"][0].months if data["rows"] else 1
-        drill = compliance.GroupRow(
-            org, cells=[c for r in data["rows"] for c in r.cells], months=months
-        )
-    return render_to_string(
-        "meetings/_compliance_summary.html", {**context, **data, "drill": drill}
-    )
-
-
-class RatingView(MeetingMixin, FormView):
-    """The host cell rates its model meeting; the committee above rates it too."""
-
-    template_name = "meetings/simple_form.html"
-    form_class = RatingForm
-
-    def get_role(self):
-        role = self.kwargs["role"]
-        if role not in RaterRole.values:
-            raise Http404
-        if not permissions.can_rate(self.request.user, self.get_meeting(), role):
-            raise PermissionDenied
-        return role
-
-    def get_rating(self):
-        return (
-            self.get_meeting()
-            .ratings.filter(role=self.get_role())
-            .select_related("template")
-            .first()
-        )
-
-    def get_form_kwargs(self):
-        rating = self.get_rating()
-        template = rating.template if rating else ratings.template_for(self.get_meeting().cell)
-        return {**super().get_form_kwargs(), "template": template}
-
-    def get_initial(self):
-        rating = self.get_rating()
-        return dict(rating.scores) if rating else {}
-
-    def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or self.get_form()
-        title = _("%(role)s — %(t)s") % {
-            "role": RaterRole(self.get_role()).label,
-            "t": form.template.name,
-        }
-        return {**super().get_context_data(**kwargs), "title": title}
-
-    def form_valid(self, form):
-        try:
-            ratings.rate_meeting(actor=self.request.user, meeting=self.get_meeting(),
-                                 role=self.get_role(), scores=form.scores())  # fmt: skip
-        except ratings.RatingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Đã lưu đánh giá."))
-        return redirect(self.get_meeting())
-
-
-class LessonCreateView(MeetingMixin, FormView):
-    """Anyone who may read the meeting (guests with an account, observers) writes lessons."""
-
-    template_name = "meetings/simple_form.html"
-    form_class = LessonForm
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _("Ghi bài học kinh nghiệm")}
-
-    def form_valid(self, form):
-        try:
-            ratings.add_lesson(actor=self.request.user, meeting=self.get_meeting(),
-                               text=form.cleaned_data["text"])  # fmt: skip
-        except ratings.RatingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Đã ghi bài học kinh nghiệm."))
-        return redirect(self.get_meeting())

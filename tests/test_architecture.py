@@ -27,6 +27,7 @@ LAYERS = [
     {"forms", "tables", "context_processors", "auth", "templatetags"},
     # 5. entry points: views, URLs, admin, middleware, commands
     {"views", "notice_views", "reopen_views", "reorganise_views", "screen_views", "admin",
+     "document_views", "rotation_views", "compliance_views",
      "urls", "middleware", "errors", "management", "apps", "settings", "wsgi", "asgi",
      "conf"},
 ]  # fmt: skip
