@@ -60,10 +60,18 @@ urlpatterns = [
         reopen_views.ReopenAgreeView.as_view(),
         name="reopen_agree",
     ),
-    path("meetings/<int:pk>/verify/", document_views.MeetingVerifyView.as_view(), name="meeting_verify"),
-    path("meetings/<int:pk>/minutes.pdf", document_views.MeetingPdfView.as_view(), name="meeting_pdf"),
     path(
-        "meetings/<int:pk>/resolution.pdf", document_views.ResolutionPdfView.as_view(), name="resolution_pdf"
+        "meetings/<int:pk>/verify/",
+        document_views.MeetingVerifyView.as_view(),
+        name="meeting_verify",
+    ),
+    path(
+        "meetings/<int:pk>/minutes.pdf", document_views.MeetingPdfView.as_view(), name="meeting_pdf"
+    ),
+    path(
+        "meetings/<int:pk>/resolution.pdf",
+        document_views.ResolutionPdfView.as_view(),
+        name="resolution_pdf",
     ),
     path(
         "meetings/<int:pk>/documents/issue/",
@@ -82,8 +90,16 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
     path("tasks/<int:pk>/", views.TaskUpdateView.as_view(), name="task_update"),
-    path("meetings/<int:pk>/rating/<str:role>/", rotation_views.RatingView.as_view(), name="meeting_rating"),
-    path("meetings/<int:pk>/lessons/new/", rotation_views.LessonCreateView.as_view(), name="lesson_create"),
+    path(
+        "meetings/<int:pk>/rating/<str:role>/",
+        rotation_views.RatingView.as_view(),
+        name="meeting_rating",
+    ),
+    path(
+        "meetings/<int:pk>/lessons/new/",
+        rotation_views.LessonCreateView.as_view(),
+        name="lesson_create",
+    ),
     path(
         "meetings/<int:pk>/disseminations/new/",
         views.DisseminationCreateView.as_view(),
