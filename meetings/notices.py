@@ -202,8 +202,9 @@ def send_notice(*, actor, meeting, message=""):
     return len(ids)
 
 
-def _notify(member, meeting, kind, key, subject, body, link):
-    """One notification, unless this member already had the one with this key."""
+def _notify(member, meeting, kind, key, subject, body, link, *, by_email=True):
+    """One notification, unless this member already had the one with this key; emailed
+    too where the member has an address, unless `by_email` is False."""
     notification, made = Notification.objects.get_or_create(
         recipient=member,
         key=key,
@@ -213,7 +214,7 @@ def _notify(member, meeting, kind, key, subject, body, link):
             "subject": subject[:200],
             "body": body,
             "link": link,
-            "email": member.email,
+            "email": member.email if by_email else "",
         },
     )
     return notification if made else None
@@ -353,11 +354,7 @@ def _tell_secretary(meeting, key, text):
     subject = _("Trả lời thông báo: %(title)s") % {"title": meeting.display_title}
     link = reverse("meetings:meeting_notice", args=[meeting.pk])
     for reader in readers:
-        Notification.objects.get_or_create(
-            recipient=reader, key=key,
-            defaults={"meeting": meeting, "kind": NotificationKind.REPLY, "subject": subject[:200],
-                      "body": text, "link": link, "email": ""},
-        )  # fmt: skip
+        _notify(reader, meeting, NotificationKind.REPLY, key, subject, text, link, by_email=False)
 
 
 def prefilled_presence(meeting):
