@@ -436,18 +436,6 @@ def test_a_new_member_goes_straight_into_the_search_index(tree):
         assert cursor.fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("language", ["vi", "en"])
-@pytest.mark.parametrize("day", [datetime.date(1958, 3, 7), datetime.date(2018, 12, 31)])
-def test_the_member_list_writes_dates_as_every_other_page(day, language):
-    from django.utils import formats, translation
-
-    from cellmeet.tables import dmy
-
-    with translation.override(language):
-        assert dmy(day) == formats.date_format(day, "DATE_FORMAT")
-    assert dmy(None) == ""
-
-
 def test_the_member_list_escapes_what_it_shows(login, tree, personas):
     cell = CellFactory(parent=tree["x"], code="ESC", name="Chi bộ <Pó & Co>")
     MemberFactory(cell=cell, full_name='Lò Văn "Bé" <i>Tí</i>', ethnicity="Dao & Mông")
