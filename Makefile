@@ -53,10 +53,11 @@ run: install $(CATALOGUES) $(FONTS)
 serve: install $(CATALOGUES) $(FONTS)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
-# One test process per core (pytest-xdist; each has its own test database).
+# One test process per core (pytest-xdist; each has its own test database), with line
+# coverage and its floor ([tool.coverage.report] in pyproject.toml; docs/testing.md).
 TEST_WORKERS ?= auto
 test: install $(CATALOGUES) $(FONTS)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

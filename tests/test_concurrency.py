@@ -100,7 +100,7 @@ def gunicorn(env):
             try:
                 urllib.request.urlopen(base + "/accounts/login/", timeout=5).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet, or too busy starting to answer in time
                 time.sleep(0.25)
         else:
             raise AssertionError(process.stderr.read1().decode())
