@@ -38,17 +38,15 @@ MINUTES_PREFETCH = [
 
 def load_parts(meeting):
     """The rows that make up the minutes, read from the database (or the prefetch cache)."""
-    if "agenda" in getattr(meeting, "_prefetched_objects_cache", {}):
-        return {
-            name: list(getattr(meeting, name).all())
-            for name in ("agenda", "directives", "attendance", "guests", "opinions", "votes")
-        }
+    opinions = meeting.opinions.all()
+    if "agenda" not in getattr(meeting, "_prefetched_objects_cache", {}):
+        opinions = opinions.select_related("item")
     return {
         "agenda": list(meeting.agenda.all()),
         "directives": list(meeting.directives.all()),
         "attendance": list(meeting.attendance.all()),
         "guests": list(meeting.guests.all()),
-        "opinions": list(meeting.opinions.select_related("item")),
+        "opinions": list(opinions),
         "votes": list(meeting.votes.all()),
     }
 

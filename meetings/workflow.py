@@ -1,4 +1,9 @@
-"""The meeting's state table and the guards that explain why a move is refused."""
+"""The meeting's state table and the guards that explain why a move is refused.
+
+The guards read a meeting's rows through `.all()` and `.exists()` only, so that rows
+already prefetched (or held in memory, as in tests/meetings/test_workflow_rules.py) cost
+no query.
+"""
 
 from django.utils.translation import gettext as _
 
@@ -42,7 +47,7 @@ def _minutes_complete(meeting):
         )
     if not meeting.conclusion.strip():
         reasons.append(_("Chưa ghi kết luận, nghị quyết."))
-    if not meeting.votes.filter(kind=VoteKind.RESOLUTION).exists():
+    if not any(vote.kind == VoteKind.RESOLUTION for vote in meeting.votes.all()):
         reasons.append(_("Chưa ghi kết quả biểu quyết thông qua nghị quyết, kết luận."))
     return reasons + _consistent_with_attendance(meeting)
 
@@ -69,7 +74,7 @@ def _consistent_with_attendance(meeting):
     ]
     if absent:
         # An absent member's written opinion, sent before the meeting, is theirs to give.
-        written = set(meeting.written_opinions.values_list("opinion_id", flat=True))
+        written = {w.opinion_id for w in meeting.written_opinions.all()}
         absent = [o for o in absent if o.pk not in written]
     absent_speakers = sorted({o.speaker_name for o in absent})
     if absent_speakers:
@@ -95,7 +100,7 @@ def _no_signatures(meeting):
 
 
 def _both_signed(meeting):
-    roles = set(meeting.signatures.values_list("role", flat=True))
+    roles = {signature.role for signature in meeting.signatures.all()}
     missing = [label for value, label in SignerRole.choices if value not in roles]
     return (
         [_("Còn thiếu chữ ký: %(who)s.") % {"who": ", ".join(map(str, missing))}] if missing else []

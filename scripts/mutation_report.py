@@ -13,6 +13,8 @@ EQUIVALENT = {
     "cell again) is counted",
     "meetings.rotation.x_violations__mutmut_37": "the same at the other end: the interval's "
     "last slot is the cell's own, and its first slot counts it already",
+    "meetings.content.x_canonical_text__mutmut_2": "json.dumps reads ensure_ascii as true "
+    "or false only: None, like False, writes the Vietnamese letters as they are",
 }
 
 

@@ -14,6 +14,18 @@ def at(day, hour=8):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
+def in_memory(meeting, **rows):
+    """Give an unsaved meeting (with a pk) its related rows as prefetch_related would cache
+    them, so that code reading them through `.all()` needs no database."""
+    meeting._prefetched_objects_cache = {}
+    for name, values in rows.items():
+        cached = getattr(meeting, name).all()  # a lazy query, never run
+        cached._result_cache = list(values)
+        cached._prefetch_done = True
+        meeting._prefetched_objects_cache[name] = cached
+    return meeting
+
+
 @pytest.fixture
 def cell_people(tree):
     """Cell A with a secretary, a minute-taker (a plain member) and more members."""
