@@ -162,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Every password check is counted; repeated failures lock the username for a while.
-AUTHENTICATION_BACKENDS = ["members.auth.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["members.access.auth.ThrottledModelBackend"]
 CELLMEET_LOGIN_MAX_FAILURES = int(os.environ.get("CELLMEET_LOGIN_MAX_FAILURES", "5"))
 CELLMEET_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CELLMEET_LOGIN_LOCKOUT_MINUTES", "15"))
 # Behind a reverse proxy, REMOTE_ADDR is the proxy: the client is its last X-Forwarded-For hop.

@@ -54,7 +54,7 @@ from django.urls import include, path, reverse  # noqa: E402
 from django.views import View  # noqa: E402
 from django.views.generic import TemplateView  # noqa: E402
 
-from cellmeet.demo.meetings import meeting_in_progress  # noqa: E402
+from cellmeet.demo.in_progress import meeting_in_progress  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from members import revisions  # noqa: E402
 from members.enums import RoleKind  # noqa: E402
@@ -307,7 +307,8 @@ def table_sizes():
 def pdf_timings():
     import datetime
 
-    from meetings import book, documents
+    from meetings.documents import book
+    from meetings.documents import services as documents
     from meetings.models import SignedRecord
 
     cell = Organisation.objects.get(code="VX-TT-THANHSON")

@@ -64,20 +64,21 @@ STORAGES = {
 SEED = """
 import csv, datetime, os
 from django.contrib.auth import get_user_model
-from members import services
 from members.enums import CellType, OrgKind, RoleKind
 from members.imports import HEADERS
 from members.models import Role
+from members.people import services as people_services
+from members.tree import services as tree_services
 
 founded = datetime.date(2000, 1, 1)
-committee = services.create_organisation(actor=None, parent=None, data=dict(
+committee = tree_services.create_organisation(actor=None, parent=None, data=dict(
     name="Đảng bộ xã Thử Sự Cố", code="OUTAGE", kind=OrgKind.GRASSROOTS_COMMITTEE,
     founded_on=founded))
-cell = services.create_organisation(actor=None, parent=committee, data=dict(
+cell = tree_services.create_organisation(actor=None, parent=committee, data=dict(
     name="Chi bộ thôn Thử Sự Cố", code="OUTAGE-1", kind=OrgKind.CELL,
     cell_type=CellType.VILLAGE, founded_on=founded))
 for n in range(5):
-    services.create_member(actor=None, cell=cell, data=dict(
+    people_services.create_member(actor=None, cell=cell, data=dict(
         full_name=f"Hoàng Thị Có Sẵn {n}", sex="female", date_of_birth=datetime.date(1975, 1, 1),
         ethnicity="Tày", admitted_on=datetime.date(2000, 5, 19),
         official_on=datetime.date(2001, 5, 19)))

@@ -1,42 +1,42 @@
 """The meetings app's tables, one module per capability; every model is imported here,
 so `meetings.models.Meeting` and the migrations stay as they were."""
 
+from meetings.models.follow_up import Dissemination, Task
+from meetings.models.meeting import (
+    SIGNED_TOTALS,
+    FrozenError,
+    FrozenQuerySet,
+    Meeting,
+    MeetingQuerySet,
+)
+from meetings.models.notices import (
+    Attachment,
+    MeetingNotice,
+    Notification,
+    NotificationQuerySet,
+    Reply,
+    WrittenOpinion,
+)
 from meetings.models.parts import (
-    MeetingPart,
-    CommitteeSession,
     AgendaItem,
-    Directive,
     Attendance,
+    CommitteeSession,
+    Directive,
     Guest,
+    MeetingPart,
     Opinion,
     Vote,
 )
 from meetings.models.records import (
-    WriteOnce,
-    Signature,
-    SignedRecord,
-    MinutesDraft,
-    ReopenRequest,
     ClientOperation,
     MinutesDocument,
+    MinutesDraft,
+    ReopenRequest,
+    Signature,
+    SignedRecord,
+    WriteOnce,
 )
-from meetings.models.follow_up import Task, Dissemination
-from meetings.models.rotation_plan import RotationSlot, RatingTemplate, Rating, Lesson
-from meetings.models.notices import (
-    MeetingNotice,
-    NotificationQuerySet,
-    Notification,
-    Attachment,
-    Reply,
-    WrittenOpinion,
-)
-from meetings.models.meeting import (
-    FrozenError,
-    FrozenQuerySet,
-    MeetingQuerySet,
-    SIGNED_TOTALS,
-    Meeting,
-)
+from meetings.models.rotation_plan import Lesson, Rating, RatingTemplate, RotationSlot
 
 __all__ = [
     "MeetingPart",

@@ -82,7 +82,7 @@ class SignedRecord(models.Model):
     minutes_code = models.CharField(_("mã xác minh biên bản"), max_length=12, unique=True)
     resolution_code = models.CharField(_("mã xác minh nghị quyết"), max_length=12, unique=True)
     signed_at = models.DateTimeField(_("thời điểm ký"))
-    # The document layout the snapshot is for (meetings.pdf.LAYOUTS).
+    # The document layout the snapshot is for (meetings.documents.pdf.LAYOUTS).
     layout = models.PositiveSmallIntegerField()
     snapshot = models.JSONField()
     issue_error = models.CharField(max_length=300, blank=True)

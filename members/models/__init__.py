@@ -1,23 +1,23 @@
 """The members app's tables, one module per capability; every model is imported here, so
 `members.models.Member` and the migrations stay as they were."""
 
+from members.models.access import LoginAttempt, Role, RoleQuerySet
+from members.models.audit import ISO_DATE, AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
 from members.models.member import (
-    age_on,
     MEMBER_FIELDS,
-    MemberQuerySet,
     Member,
-    MemberStatusChange,
+    MemberQuerySet,
     Membership,
+    MemberStatusChange,
     Position,
+    age_on,
 )
-from members.models.access import RoleQuerySet, Role, LoginAttempt
-from members.models.audit import AuditEventQuerySet, AuditTrailIsAppendOnly, AuditEvent, ISO_DATE
 from members.models.organisation import (
-    tree_order,
-    branch_below,
-    OrganisationQuerySet,
     Organisation,
+    OrganisationQuerySet,
     TreeChange,
+    branch_below,
+    tree_order,
 )
 
 __all__ = [

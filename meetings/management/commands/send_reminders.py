@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings import notices
+from meetings.notices import reminders as notices
 
 
 class Command(BaseCommand):
