@@ -23,12 +23,12 @@ def test_every_state_pair(held_meeting, cell_people, source, target):
     succeeds = allowed and (source, target) != ("submitted", "signed")
     actor = cell_people["secretary_user"]
     if succeeds:
-        services.change_state(meeting=meeting, to=target, actor=actor, reason="Lý do thử")
+        services._transition(meeting=meeting, to=target, actor=actor, reason="Lý do thử")
         assert Meeting.objects.get(pk=meeting.pk).state == target
         assert AuditEvent.objects.filter(action="meeting.state", target_id=meeting.pk).exists()
     else:
         with pytest.raises(services.MeetingError) as refused:
-            services.change_state(meeting=meeting, to=target, actor=actor, reason="Lý do thử")
+            services._transition(meeting=meeting, to=target, actor=actor, reason="Lý do thử")
         assert Meeting.objects.get(pk=meeting.pk).state == source
         expected = "Còn thiếu chữ ký" if allowed else "Không thể chuyển"
         assert expected in str(refused.value)
