@@ -5,11 +5,7 @@ from django.db import transaction
 
 from meetings import counting, workflow
 from meetings.enums import MeetingState
-from meetings.models import (
-    CommitteeSession,
-    FrozenError,
-    Meeting,
-)
+from meetings.models import CommitteeSession, FrozenError, Meeting
 from members.logtext import gettext_kept as _
 from members.services import record_audit
 

@@ -16,9 +16,7 @@ from django.views.generic import TemplateView
 
 from meetings import permissions, selectors, services
 from meetings.compliance import attention
-from meetings.enums import (
-    MeetingState,
-)
+from meetings.enums import MeetingState
 from members import revisions
 from members import selectors as member_selectors
 from members.enums import RoleKind

@@ -6,10 +6,7 @@ from django.db.models import F
 from members import revisions
 from members.logtext import gettext_kept as _
 from members.logtext import plain_params
-from members.models import (
-    AuditEvent,
-    Organisation,
-)
+from members.models import AuditEvent, Organisation
 
 
 class MembersError(Exception):

@@ -6,15 +6,10 @@ from django.utils import timezone
 
 from cellmeet.demo.months import _aware
 from meetings import services
-from meetings.enums import (
-    MeetingKind,
-    MeetingState,
-)
+from meetings.enums import MeetingKind, MeetingState
 from meetings.meeting import services as meeting_services
 from meetings.minutes import services as minutes_services
-from meetings.models import (
-    Meeting,
-)
+from meetings.models import Meeting
 
 
 def meeting_in_progress(*, secretary, cell):

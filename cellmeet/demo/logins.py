@@ -7,12 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from members.enums import MemberStatus, PositionRole, RoleKind
-from members.models import (
-    Member,
-    Organisation,
-    Position,
-    Role,
-)
+from members.models import Member, Organisation, Position, Role
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo logins, printed by `make run`
 

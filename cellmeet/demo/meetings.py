@@ -18,14 +18,7 @@ from cellmeet.demo.months import _aware, _quarters, last_finished_month
 from cellmeet.demo.texts import ABSENCE_REASONS, CONTENT, DIRECTIVES, LESSONS, OPINIONS, TASKS
 from meetings import content, counting
 from meetings.documents import services as documents
-from meetings.enums import (
-    MeetingKind,
-    MeetingState,
-    Presence,
-    SignerRole,
-    TaskStatus,
-    VoteKind,
-)
+from meetings.enums import MeetingKind, MeetingState, Presence, SignerRole, TaskStatus, VoteKind
 from meetings.meeting.services import standard_agenda
 from meetings.models import (
     AgendaItem,

@@ -29,13 +29,7 @@ from cellmeet.demo.places import (
     VILLAGE_SECOND,
 )
 from members.enums import CellType, MembershipKind, MemberStatus, OrgKind, PositionRole
-from members.models import (
-    Member,
-    Membership,
-    MemberStatusChange,
-    Organisation,
-    Position,
-)
+from members.models import Member, Membership, MemberStatusChange, Organisation, Position
 from members.text import fold, name_keys
 
 TERM_START = datetime.date(2017, 7, 1)

@@ -18,15 +18,8 @@ from meetings.content import verify
 from meetings.documents import book, layout, pdf
 from meetings.documents import services as documents
 from meetings.documents.forms import MinuteBookForm
-from meetings.enums import (
-    DocumentKind,
-    MeetingState,
-    SignerRole,
-)
-from meetings.models import (
-    MinutesDocument,
-    SignedRecord,
-)
+from meetings.enums import DocumentKind, MeetingState, SignerRole
+from meetings.models import MinutesDocument, SignedRecord
 from meetings.views import MeetingMixin
 from members.views import OrganisationMixin
 

@@ -4,12 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.enums import AgendaSection, MeetingKind, MeetingState
-from meetings.models import (
-    AgendaItem,
-    Dissemination,
-    Meeting,
-    Task,
-)
+from meetings.models import AgendaItem, Dissemination, Meeting, Task
 from meetings.services import MeetingError, _audit
 from members.logtext import gettext_kept as _
 

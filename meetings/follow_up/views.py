@@ -12,9 +12,7 @@ from meetings import permissions, selectors, services
 from meetings.follow_up import services as follow_up_services
 from meetings.follow_up.forms import DisseminationForm, TaskForm, TaskUpdateForm
 from meetings.meeting.forms import StateChangeForm
-from meetings.models import (
-    Task,
-)
+from meetings.models import Task
 from meetings.views import MeetingActionMixin
 from members.enums import MemberStatus
 

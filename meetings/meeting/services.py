@@ -10,13 +10,7 @@ from meetings import content, workflow
 from meetings.content import content_hash
 from meetings.documents import services as documents
 from meetings.enums import AgendaSection, MeetingKind, MeetingState, SignerRole
-from meetings.models import (
-    AgendaItem,
-    CommitteeSession,
-    Meeting,
-    RotationSlot,
-    Signature,
-)
+from meetings.models import AgendaItem, CommitteeSession, Meeting, RotationSlot, Signature
 from meetings.services import MeetingError, _audit, _locked, _require, _transition
 from members.access.lockout import locked_until, lockout_message
 from members.enums import CellType

@@ -15,17 +15,10 @@ from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from meetings import counting, permissions, selectors, services, workflow
-from meetings.enums import (
-    MeetingKind,
-    MeetingState,
-    RaterRole,
-)
+from meetings.enums import MeetingKind, MeetingState, RaterRole
 from meetings.meeting import services as meeting_services
 from meetings.meeting.forms import CommitteeSessionForm, PlanForm, SignForm, StateChangeForm
-from meetings.models import (
-    MinutesDraft,
-    SignedRecord,
-)
+from meetings.models import MinutesDraft, SignedRecord
 from meetings.notices import services as notices
 from meetings.rotation_plan import ratings
 from meetings.views import MeetingActionMixin, MeetingMixin, _year

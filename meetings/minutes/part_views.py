@@ -11,16 +11,10 @@ from django.views.generic import FormView, TemplateView
 
 from cellmeet.views import act_and_redirect
 from meetings import counting, permissions, selectors, services
-from meetings.enums import (
-    MeetingState,
-    Presence,
-)
+from meetings.enums import MeetingState, Presence
 from meetings.minutes import services as minutes_services
 from meetings.minutes.forms import OpinionForm, VoteForm
-from meetings.models import (
-    Opinion,
-    Vote,
-)
+from meetings.models import Opinion, Vote
 from meetings.views import MeetingActionMixin
 
 

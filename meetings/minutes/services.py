@@ -8,15 +8,7 @@ from django.utils import timezone
 
 from meetings import counting
 from meetings.enums import MeetingState, Presence
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    Directive,
-    Guest,
-    MinutesDraft,
-    Opinion,
-    Vote,
-)
+from meetings.models import AgendaItem, Attendance, Directive, Guest, MinutesDraft, Opinion, Vote
 from meetings.selectors import roster
 from meetings.services import MeetingError, StaleMinutes, _audit, _locked, _require
 from members.enums import MemberStatus, PositionRole

@@ -12,18 +12,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from meetings import selectors, services, workflow
-from meetings.enums import (
-    MeetingKind,
-    MeetingState,
-    Presence,
-)
+from meetings.enums import MeetingKind, MeetingState, Presence
 from meetings.meeting import services as meeting_services
 from meetings.minutes import services as minutes_services
 from meetings.minutes.forms import AgendaFormSet, DirectiveFormSet, GuestFormSet, MinutesForm
-from meetings.models import (
-    Meeting,
-    MinutesDraft,
-)
+from meetings.models import Meeting, MinutesDraft
 from meetings.notices import services as notices
 from meetings.views import MeetingMixin, _locked_message
 from members.forms import NO_NULL_CHARACTERS

@@ -4,9 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.enums import (
-    TaskStatus,
-)
+from meetings.enums import TaskStatus
 from meetings.models.meeting import Meeting, _choices
 from members.models import Member
 from members.querysets import TouchingQuerySet

@@ -7,10 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from meetings.enums import (
-    MeetingKind,
-    MeetingState,
-)
+from meetings.enums import MeetingKind, MeetingState
 from members.logtext import gettext_kept
 from members.models import Member, Organisation
 from members.querysets import TouchingQuerySet

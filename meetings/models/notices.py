@@ -7,9 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meetings.enums import (
-    NotificationKind,
-)
+from meetings.enums import NotificationKind
 from meetings.models.meeting import Meeting, _check, _choices
 from meetings.models.parts import MeetingPart
 from members.models import Member

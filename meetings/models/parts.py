@@ -6,12 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.enums import (
-    AgendaSection,
-    MeetingState,
-    Presence,
-    VoteKind,
-)
+from meetings.enums import AgendaSection, MeetingState, Presence, VoteKind
 from meetings.models.meeting import FrozenError, FrozenQuerySet, Meeting, _check, _choices
 from members.enums import MemberStatus
 from members.models import Member

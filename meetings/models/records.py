@@ -7,10 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.enums import (
-    DocumentKind,
-    SignerRole,
-)
+from meetings.enums import DocumentKind, SignerRole
 from meetings.models.meeting import FrozenError, Meeting, _check, _choices
 from members.models import Member
 from members.querysets import TouchingQuerySet

@@ -10,11 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.enums import (
-    MeetingState,
-    RaterRole,
-    RatingKind,
-)
+from meetings.enums import MeetingState, RaterRole, RatingKind
 from meetings.models.meeting import Meeting, _check, _choices
 from members.models import Organisation
 from members.querysets import TouchingQuerySet

@@ -10,10 +10,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
 from meetings.enums import MeetingState
-from meetings.models import (
-    Attachment,
-    MeetingNotice,
-)
+from meetings.models import Attachment, MeetingNotice
 from meetings.notices.services import BEFORE
 from meetings.services import MeetingError, _audit, _locked, _require
 from members.logtext import gettext_kept as _
@@ -28,9 +25,6 @@ DOCUMENT_TYPES = {
     "jpeg": "image/jpeg",
 }
 OFFICE_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-
-
-# -- documents ---------------------------------------------------------------------
 
 
 def document_type(upload):

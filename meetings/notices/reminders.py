@@ -8,17 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.enums import MeetingState, NotificationKind
-from meetings.models import (
-    Meeting,
-    Notification,
-    Reply,
-)
+from meetings.models import Meeting, Notification, Reply
 from meetings.notices.services import _LIVE_STATES, BEFORE, _notify, deliver, invited
 from members.enums import PositionRole
 from members.logtext import gettext_kept as _
 from members.models import Organisation, Position
-
-# -- reminders ---------------------------------------------------------------------
 
 
 def send_reminders(*, today=None):

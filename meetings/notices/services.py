@@ -14,13 +14,7 @@ from django.utils import timezone, translation
 
 from meetings.enums import AgendaSection, MeetingKind, MeetingState, NotificationKind, Presence
 from meetings.minutes.services import guest_positions
-from meetings.models import (
-    MeetingNotice,
-    Notification,
-    Opinion,
-    Reply,
-    WrittenOpinion,
-)
+from meetings.models import MeetingNotice, Notification, Opinion, Reply, WrittenOpinion
 from meetings.selectors import roster
 from meetings.services import MeetingError, _audit, _locked, _require
 from members.enums import MemberStatus, PositionRole

@@ -18,13 +18,8 @@ from django.views.generic import FormView, TemplateView
 
 from meetings import permissions
 from meetings.documents import pdf
-from meetings.enums import (
-    RaterRole,
-)
-from meetings.models import (
-    Rating,
-    RotationSlot,
-)
+from meetings.enums import RaterRole
+from meetings.models import Rating, RotationSlot
 from meetings.rotation_plan import ratings
 from meetings.rotation_plan import services as rotation_services
 from meetings.rotation_plan.forms import LessonForm, RatingForm

@@ -8,8 +8,6 @@ from meetings.notices import services as notices
 from meetings.screen.operations import _current_minutes
 from members.models import AuditEvent
 
-# -- what the screen shows -------------------------------------------------------------
-
 
 def screen_state(meeting, user):
     """Everything the meeting screen shows, as JSON-ready data. `revision` grows with every

@@ -7,9 +7,7 @@ from django.utils import timezone
 from members.access import roles
 from members.enums import MemberStatus, PositionRole
 from members.logtext import gettext_kept as _
-from members.models import (
-    Position,
-)
+from members.models import Position
 from members.people.services import _check_cell
 from members.services import MembersError, record_audit
 

@@ -7,9 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.enums import (
-    RoleKind,
-)
+from members.enums import RoleKind
 from members.models.organisation import Organisation, _choice_check
 
 

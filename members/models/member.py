@@ -8,12 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from members.enums import (
-    MembershipKind,
-    MemberStatus,
-    PositionRole,
-    Sex,
-)
+from members.enums import MembershipKind, MemberStatus, PositionRole, Sex
 from members.models.organisation import Organisation, _choice_check
 from members.querysets import TouchingQuerySet
 from members.text import fold, name_keys

@@ -6,10 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from members.enums import (
-    CellType,
-    OrgKind,
-)
+from members.enums import CellType, OrgKind
 from members.querysets import TouchingQuerySet
 
 

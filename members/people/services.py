@@ -8,12 +8,7 @@ from members import revisions
 from members.access import roles
 from members.enums import MembershipKind, MemberStatus
 from members.logtext import gettext_kept as _
-from members.models import (
-    Member,
-    Membership,
-    MemberStatusChange,
-    Position,
-)
+from members.models import Member, Membership, MemberStatusChange, Position
 from members.people import workflow
 from members.services import MembersError, _diff, _save_versioned, record_audit
 from members.text import name_keys

@@ -8,11 +8,7 @@ from members import signals
 from members.access import roles
 from members.enums import OrgKind
 from members.logtext import gettext_kept as _
-from members.models import (
-    Member,
-    Organisation,
-    TreeChange,
-)
+from members.models import Member, Organisation, TreeChange
 from members.services import MembersError, _diff, _save_versioned, record_audit
 
 
