@@ -142,6 +142,10 @@ if os.environ.get("CELLMEET_CACHE_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["CELLMEET_CACHE_URL"],
             "KEY_PREFIX": f"cellmeet:{CELLMEET_DEPLOYMENT}",
+            # Raised when the class of a cached value moves, so that the new code never
+            # unpickles what the old one stored (2: the compliance dashboard's rows moved
+            # from meetings.compliance to meetings.compliance.figures).
+            "VERSION": 2,
         }
     }
 else:
@@ -162,7 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Every password check is counted; repeated failures lock the username for a while.
-AUTHENTICATION_BACKENDS = ["members.access.auth.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["members.auth.ThrottledModelBackend"]
 CELLMEET_LOGIN_MAX_FAILURES = int(os.environ.get("CELLMEET_LOGIN_MAX_FAILURES", "5"))
 CELLMEET_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CELLMEET_LOGIN_LOCKOUT_MINUTES", "15"))
 # Behind a reverse proxy, REMOTE_ADDR is the proxy: the client is its last X-Forwarded-For hop.

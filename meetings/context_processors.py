@@ -6,7 +6,7 @@ from members.models import Member
 
 def notifications(request):
     """The navbar's unread count, only for signed-in members: read with the user when the
-    session loaded them (members.access.auth), else one COUNT query."""
+    session loaded them (members.auth), else one COUNT query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

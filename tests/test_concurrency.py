@@ -75,7 +75,7 @@ def prepare():
                                       attendees=[people[0]], agreed_content="Chương trình")  # fmt: skip
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "members.access.auth.ThrottledModelBackend"
+    session["_auth_user_backend"] = "members.auth.ThrottledModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     return {"session": session.session_key, "held": held.pk, "planned": planned.pk,

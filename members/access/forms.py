@@ -6,8 +6,8 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from cellmeet.inputs import DATE_WIDGET, DateField
-from members.access.auth import client_address
 from members.access.lockout import locked_until, lockout_message
+from members.auth import client_address
 from members.enums import PositionRole
 from members.forms import CleanInputMixin
 from members.models import Member
@@ -15,7 +15,7 @@ from members.models import Member
 
 class PasswordChangeForm(CleanInputMixin, auth_forms.PasswordChangeForm):
     """Django's password change form, refusing input as ours do. The old password is
-    checked like a login's (members.access.auth): counted, and refused while locked."""
+    checked like a login's (members.auth): counted, and refused while locked."""
 
     def __init__(self, user, *args, request=None, **kwargs):
         self.request = request

@@ -1,6 +1,6 @@
 """Throttling password guesses: the lock on a username (or an address) after repeated
 failures, its message, and the audit line when it starts. Used by the login backend
-(members.access.auth) and by every other password check (signing, reopening)."""
+(members.auth) and by every other password check (signing, reopening)."""
 
 import datetime
 

@@ -50,7 +50,7 @@ class Role(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """One password check, kept to throttle guessing (see members.access.auth)."""
+    """One password check, kept to throttle guessing (see members.auth)."""
 
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True, blank=True)
