@@ -142,6 +142,10 @@ if os.environ.get("CELLMEET_CACHE_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["CELLMEET_CACHE_URL"],
             "KEY_PREFIX": f"cellmeet:{CELLMEET_DEPLOYMENT}",
+            # Raised when the class of a cached value moves, so that the new code never
+            # unpickles what the old one stored (2: the compliance dashboard's rows moved
+            # from meetings.compliance to meetings.compliance.figures).
+            "VERSION": 2,
         }
     }
 else:

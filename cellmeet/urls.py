@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from meetings.views import HomeView
-from members.forms import LoginForm
-from members.views import PasswordChangeView
+from members.access.forms import LoginForm
+from members.access.views import PasswordChangeView
 
 
 class FaviconView(RedirectView):

@@ -9,7 +9,7 @@ class MeetingsConfig(AppConfig):
     # declares `revision_path`.
 
     def ready(self):
-        from meetings import rotation_services
+        from meetings.rotation_plan import services as rotation_services
         from members import signals
 
         signals.cells_changed.connect(rotation_services.follow_tree, dispatch_uid="rotation")

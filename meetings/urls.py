@@ -1,33 +1,42 @@
 from django.urls import path
 
-from meetings import (
-    compliance_views,
-    document_views,
-    notice_views,
-    reopen_views,
-    reorganise_views,
-    rotation_views,
-    screen_views,
-    views,
-)
+from meetings.compliance import views as compliance_views
+from meetings.documents import views as document_views
+from meetings.follow_up import views as follow_up_views
+from meetings.meeting import views as meeting_views
+from meetings.minutes import part_views as minutes_part_views
+from meetings.minutes import views as minutes_views
+from meetings.notices import views as notice_views
+from meetings.reopening import views as reopen_views
+from meetings.reorganisation import views as reorganise_views
+from meetings.rotation_plan import views as rotation_views
+from meetings.screen import views as screen_views
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("orgs/<int:pk>/meetings/", views.MeetingListView.as_view(), name="meeting_list"),
-    path("orgs/<int:pk>/meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
-    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
-    path("meetings/<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="meeting_update"),
+    path("orgs/<int:pk>/meetings/", meeting_views.MeetingListView.as_view(), name="meeting_list"),
+    path(
+        "orgs/<int:pk>/meetings/new/",
+        meeting_views.MeetingCreateView.as_view(),
+        name="meeting_create",
+    ),
+    path("meetings/<int:pk>/", meeting_views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path(
+        "meetings/<int:pk>/edit/", meeting_views.MeetingUpdateView.as_view(), name="meeting_update"
+    ),
     path(
         "meetings/<int:pk>/committee/",
-        views.CommitteeSessionView.as_view(),
+        meeting_views.CommitteeSessionView.as_view(),
         name="meeting_committee",
     ),
-    path("meetings/<int:pk>/agenda/", views.AgendaView.as_view(), name="meeting_agenda"),
+    path("meetings/<int:pk>/agenda/", minutes_views.AgendaView.as_view(), name="meeting_agenda"),
     path(
-        "meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="meeting_attendance"
+        "meetings/<int:pk>/attendance/",
+        minutes_views.AttendanceView.as_view(),
+        name="meeting_attendance",
     ),
-    path("meetings/<int:pk>/minutes/", views.MinutesView.as_view(), name="meeting_minutes"),
+    path("meetings/<int:pk>/minutes/", minutes_views.MinutesView.as_view(), name="meeting_minutes"),
     # the meeting night on one screen, offline first
     path("meetings/sw.js", screen_views.service_worker, name="screen_worker"),
     path("meetings/<int:pk>/screen/", screen_views.MeetingScreenView.as_view(), name="screen"),
@@ -42,18 +51,32 @@ urlpatterns = [
         name="screen_action",
     ),
     path(
-        "meetings/<int:pk>/minutes/draft/", views.MinutesDraftView.as_view(), name="meeting_draft"
+        "meetings/<int:pk>/minutes/draft/",
+        minutes_views.MinutesDraftView.as_view(),
+        name="meeting_draft",
     ),
     path(
-        "meetings/<int:pk>/opinions/new/", views.OpinionCreateView.as_view(), name="opinion_create"
+        "meetings/<int:pk>/opinions/new/",
+        minutes_part_views.OpinionCreateView.as_view(),
+        name="opinion_create",
     ),
-    path("opinions/<int:pk>/delete/", views.OpinionDeleteView.as_view(), name="opinion_delete"),
-    path("meetings/<int:pk>/votes/new/", views.VoteCreateView.as_view(), name="vote_create"),
-    path("votes/<int:pk>/delete/", views.VoteDeleteView.as_view(), name="vote_delete"),
     path(
-        "meetings/<int:pk>/state/<str:to>/", views.MeetingStateView.as_view(), name="meeting_state"
+        "opinions/<int:pk>/delete/",
+        minutes_part_views.OpinionDeleteView.as_view(),
+        name="opinion_delete",
     ),
-    path("meetings/<int:pk>/sign/", views.MeetingSignView.as_view(), name="meeting_sign"),
+    path(
+        "meetings/<int:pk>/votes/new/",
+        minutes_part_views.VoteCreateView.as_view(),
+        name="vote_create",
+    ),
+    path("votes/<int:pk>/delete/", minutes_part_views.VoteDeleteView.as_view(), name="vote_delete"),
+    path(
+        "meetings/<int:pk>/state/<str:to>/",
+        meeting_views.MeetingStateView.as_view(),
+        name="meeting_state",
+    ),
+    path("meetings/<int:pk>/sign/", meeting_views.MeetingSignView.as_view(), name="meeting_sign"),
     path("meetings/<int:pk>/reopen/ask/", reopen_views.ReopenAskView.as_view(), name="reopen_ask"),
     path(
         "meetings/<int:pk>/reopen/agree/",
@@ -86,10 +109,14 @@ urlpatterns = [
     path("orgs/<int:pk>/compliance/", compliance_views.ComplianceView.as_view(), name="compliance"),
     path("rotation/<int:pk>/", rotation_views.RotationSlotView.as_view(), name="rotation_slot"),
     path(
-        "meetings/<int:pk>/addendum/", views.AddendumCreateView.as_view(), name="meeting_addendum"
+        "meetings/<int:pk>/addendum/",
+        follow_up_views.AddendumCreateView.as_view(),
+        name="meeting_addendum",
     ),
-    path("meetings/<int:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
-    path("tasks/<int:pk>/", views.TaskUpdateView.as_view(), name="task_update"),
+    path(
+        "meetings/<int:pk>/tasks/new/", follow_up_views.TaskCreateView.as_view(), name="task_create"
+    ),
+    path("tasks/<int:pk>/", follow_up_views.TaskUpdateView.as_view(), name="task_update"),
     path(
         "meetings/<int:pk>/rating/<str:role>/",
         rotation_views.RatingView.as_view(),
@@ -102,7 +129,7 @@ urlpatterns = [
     ),
     path(
         "meetings/<int:pk>/disseminations/new/",
-        views.DisseminationCreateView.as_view(),
+        follow_up_views.DisseminationCreateView.as_view(),
         name="dissemination_create",
     ),
     # before the meeting: notice, documents, replies, written opinions

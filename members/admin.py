@@ -10,7 +10,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
-from members import roles, services
+from members import services
+from members.access import roles
+from members.access import services as access_services
 from members.models import (
     AuditEvent,
     Member,
@@ -20,6 +22,7 @@ from members.models import (
     Position,
     Role,
 )
+from members.tree import services as tree_services
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -64,11 +67,11 @@ class OrganisationAdmin(admin.ModelAdmin):
         try:
             if change:
                 current = Organisation.objects.get(pk=obj.pk)
-                saved = services.update_organisation(
+                saved = tree_services.update_organisation(
                     actor=request.user, org=current, data=data, version=current.version
                 )
             else:
-                saved = services.create_organisation(
+                saved = tree_services.create_organisation(
                     actor=request.user, parent=form.cleaned_data["parent"], data=data
                 )
         except services.MembersError as exc:
@@ -79,7 +82,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     """Roles are granted here and ended here (never deleted: the record of who could see
-    what stays), through members.roles."""
+    what stays), through members.access.roles."""
 
     list_display = ["user", "kind", "organisation", "ended_on"]
     list_filter = ["kind"]
@@ -119,12 +122,12 @@ class AccountAdmin(UserAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        services.save_account(actor=request.user, user=obj, changed=form.changed_data)
+        access_services.save_account(actor=request.user, user=obj, changed=form.changed_data)
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
-            services.password_changed(actor=request.user, user=self.get_object(request, id))
+            access_services.password_changed(actor=request.user, user=self.get_object(request, id))
         return response
 
 

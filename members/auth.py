@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from members.lockout import locked_until, record_attempt
+from members.access.lockout import locked_until, record_attempt
 
 
 def client_address(request):

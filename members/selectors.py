@@ -195,7 +195,7 @@ def subtree_with_counts(root, depth=None, cells_to=None):
     limits = [root.depth + depth if depth is not None else "",
               root.depth + cells_to if cells_to is not None else ""]  # fmt: skip
     counted = revisions.cached_summaries(
-        "tree-branch", branches, limits, partial(_own_counts, root, by_id, branches)
+        "tree-branch", branches, limits, partial(own_counts, root, by_id, branches)
     )
     for own in counted.values():
         for pk, (cell_count, status_counts) in own.items():
@@ -239,7 +239,7 @@ def _deepest_returned(pk, parent_id, path, by_id):
     return None
 
 
-def _own_counts(root, by_id, branches, missing):
+def own_counts(root, by_id, branches, missing):
     """{branch pk: {org pk: (active cells, {status: members})}} for the `missing` branches:
     each cell and its members at the deepest organisation of `by_id` at or above it."""
     cells = Organisation.objects.cells()

@@ -44,7 +44,7 @@ $python manage.py prepare_fonts >/dev/null
 $python manage.py load_demo >/dev/null
 say "store the PDFs of Thanh Sơn's first 8 signed meetings in $DJANGO_MEDIA_ROOT"
 $python manage.py shell -c '
-from meetings.documents import issue_documents
+from meetings.documents.services import issue_documents
 from meetings.models import SignedRecord
 records = SignedRecord.objects.filter(meeting__cell__code="VX-TT-THANHSON")
 for record in records.select_related("meeting__cell").order_by("meeting__planned_at")[:8]:

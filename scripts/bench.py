@@ -41,6 +41,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_report import RUNS, WARMUP, report, verdicts  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.mixins import LoginRequiredMixin  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -54,23 +55,19 @@ from django.urls import include, path, reverse  # noqa: E402
 from django.views import View  # noqa: E402
 from django.views.generic import TemplateView  # noqa: E402
 
-from cellmeet.demo.meetings import meeting_in_progress  # noqa: E402
+from cellmeet.demo.in_progress import meeting_in_progress  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from members import revisions  # noqa: E402
 from members.enums import RoleKind  # noqa: E402
 from members.models import Organisation, Role  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 PROVINCE = int(os.environ.get("BENCH_PROVINCE_SCALE", "11"))  # districts; smaller for a trial
-WARMUP = 5
 OUT = ROOT / "var" / "bench"
-P95_TARGET_MS = 100
 # Pages whose summary is cached until a write inside the organisation (members.revisions):
 # for the home page its counts and its cell's card, for the meeting page a signed record,
 # for the member list the number of members, for a search the keys of its matches.
 CACHED_PAGES = ("organisation tree", "rotation grid", "compliance", "secretary home",
                 "meeting page", "member list", "member search")  # fmt: skip
-RATIO_TARGET = 5
 
 
 class BarePage(LoginRequiredMixin, View):
@@ -307,7 +304,8 @@ def table_sizes():
 def pdf_timings():
     import datetime
 
-    from meetings import book, documents
+    from meetings.documents import book
+    from meetings.documents import services as documents
     from meetings.models import SignedRecord
 
     cell = Organisation.objects.get(code="VX-TT-THANHSON")
@@ -333,83 +331,6 @@ def load(scale):
     started = time.monotonic()
     call_command("load_demo", scale=scale, years=3, jobs=2, verbosity=0)
     return round(time.monotonic() - started)
-
-
-def verdicts(results):
-    """What missed the targets, a p95 over 100 ms or a median over 5x the bare page's (the
-    median: a 2 ms page's p95 is the scheduler's), and what took over 100 ms at the 95th
-    percentile after a write or computed afresh: reported beside, not a target (the
-    first request after a write or a restart; the machine's speed moves it most)."""
-    bare = results["bare authenticated page"]
-    lines, slow = [], []
-    for name, row in results.items():
-        if name == "bare authenticated page":
-            continue
-        row["ratio_to_bare"] = round(row["median_ms"] / bare["median_ms"], 1)
-        row["ratio_p95_to_bare"] = round(row["p95_ms"] / bare["p95_ms"], 1)
-        missed = []
-        if row["ratio_to_bare"] > RATIO_TARGET:
-            missed.append(f"median {row['ratio_to_bare']}x the bare page's")
-        if row["p95_ms"] > P95_TARGET_MS:
-            missed.append(f"p95 {row['p95_ms']} ms")
-        for key, label in (("after_write", "after a write"), ("cold", "computed afresh")):
-            if row.get(key, {}).get("p95_ms", 0) > P95_TARGET_MS:
-                slow.append(f"{name}, {label}: p95 {row[key]['p95_ms']} ms")
-        row["meets_target"] = not missed
-        if missed:
-            lines.append(f"{name}: " + ", ".join(missed))
-    return lines, slow
-
-
-def report(data):
-    district, province = data["district"]["pages"], data["province"]["pages"]
-    lines = [
-        "# cellmeet benchmark",
-        "",
-        f"{data['when']} · {data['machine']} · PostgreSQL {data['postgres']} · "
-        f"{RUNS} requests per page after {WARMUP} warm-up, production settings",
-        "",
-        "| data | " + " | ".join(data["district"]["counts"]) + " | load time |",
-        "|---|" + "---:|" * (len(data["district"]["counts"]) + 1),
-    ]
-    for scale in ("district", "province"):
-        row = data[scale]
-        lines.append(f"| {scale} | " + " | ".join(f"{v:,}" for v in row["counts"].values())
-                     + f" | {row['load_s']} s |")  # fmt: skip
-    lines += [
-        "",
-        "| page | district median / p95 ms | queries | province median / p95 ms | queries "
-        "| province median ÷ bare | p95 ÷ bare |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name in district:
-        d, p = district[name], province[name]
-        ratios = f"{p.get('ratio_to_bare', 1.0)} | {p.get('ratio_p95_to_bare', 1.0)}"
-        lines.append(f"| {name} | {d['median_ms']} / {d['p95_ms']} | {d['queries']} | "
-                     f"{p['median_ms']} / {p['p95_ms']} | {p['queries']} | {ratios} |")  # fmt: skip
-        for key, label in (("after_write", "after a write in a cell"),
-                           ("cold", "computed afresh")):  # fmt: skip
-            if key in p:
-                d_, p_ = district[name][key], p[key]
-                lines.append(f"| — {label} | {d_['median_ms']} / {d_['p95_ms']} | "
-                             f"{d_['queries']} | {p_['median_ms']} / {p_['p95_ms']} | "
-                             f"{p_['queries']} | | |")  # fmt: skip
-    lines += ["", "| table (province) | rows | MB with indexes | bytes per row |",
-              "|---|---:|---:|---:|"]  # fmt: skip
-    for table, row in data["province"]["tables"].items():
-        lines.append(f"| {table} | {row['rows']:,} | {row['mb']} | {row['bytes_per_row']} |")
-    lines += ["", "| document | median |", "|---|---:|"]
-    lines += [f"| {name} | {value} |" for name, value in data["pdf"].items()]
-    lines += ["", "Targets (province scale): p95 <= 100 ms, median <= 5x the bare page's, query "
-              "counts equal at both scales. The pages are requested in turn, one round after "
-              "another, so that all of them see the same machine. Seven pages keep a summary "
-              "until the next write under their organisation: 'after a write in a cell' is the "
-              "first request after a write in Thanh Sơn; 'computed afresh' the first with the "
-              "cache emptied, as after a restart. Those two are reported, and listed below when "
-              "over 100 ms at the 95th percentile, but are not targets."]  # fmt: skip
-    lines += [f"- MISSED {line}" for line in data["missed"]] or ["- all targets met"]
-    lines += [f"- over 100 ms, not a target: {line}" for line in data["over_100_ms_uncached"]]
-    return "\n".join(lines) + "\n"
 
 
 def main():

@@ -5,7 +5,7 @@ minutes holding one 100,000-character token.
 
 Loads the demo into the configured database if it is not there, renders each document
 several times after one warm-up, and prints the median, the worst run and the peak
-memory of the process and of the layout process it starts (meetings.pdf.Layouter). The book is timed twice:
+memory of the process and of the layout process it starts (meetings.documents.pdf.Layouter). The book is timed twice:
 the first time it is asked for, when its signed documents are made from their records
 (once), and then as every later reader gets it, bound from the stored documents.
 Targets on a 2-core machine: minutes <= 0.3 s, book <= 1 s, long token < 5 s, <= 250 MB.
@@ -31,8 +31,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from meetings import book, documents, layout, pdf  # noqa: E402
 from meetings.content import load_parts  # noqa: E402
+from meetings.documents import book, layout, pdf  # noqa: E402
+from meetings.documents import services as documents  # noqa: E402
 from meetings.models import Meeting, MinutesDocument, SignedRecord  # noqa: E402
 from members.models import Organisation  # noqa: E402
 

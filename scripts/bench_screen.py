@@ -39,6 +39,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from meetings import services  # noqa: E402
+from meetings.meeting import services as meeting_services  # noqa: E402
 from meetings.models import Meeting, Opinion  # noqa: E402
 from members.enums import PositionRole  # noqa: E402
 from members.models import Organisation, Position, Role  # noqa: E402
@@ -56,12 +57,12 @@ def tonight(cell, user):
     # The demo has this month's meeting planned already; else plan tonight's.
     meeting = Meeting.objects.filter(
         cell=cell, period=today.replace(day=1), state="planned"
-    ).first() or services.plan_meeting(
+    ).first() or meeting_services.plan_meeting(
         actor=user, cell=cell, kind="regular", place="Nhà văn hóa thôn",
         planned_at=timezone.make_aware(datetime.datetime.combine(today, datetime.time(19, 30))),
     )  # fmt: skip
     secretary = Position.objects.filter(cell=cell, role=PositionRole.SECRETARY).latest("started_on")
-    services.record_committee_session(actor=user, meeting=meeting,
+    meeting_services.record_committee_session(actor=user, meeting=meeting,
                                       held_on=today - datetime.timedelta(days=3),
                                       attendees=[secretary.member], agreed_content="Chương trình")  # fmt: skip
     services.change_state(actor=user, meeting=meeting, to="prepared")

@@ -47,8 +47,8 @@ def prepare():
     from django.core.management import call_command
     from django.db import connection
 
-    from cellmeet.demo.meetings import meeting_in_progress
-    from cellmeet.demo.tree import DEMO_PASSWORD
+    from cellmeet.demo.in_progress import meeting_in_progress
+    from cellmeet.demo.logins import DEMO_PASSWORD
     from meetings.models import Meeting
     from members.enums import RoleKind
     from members.models import Organisation, Role

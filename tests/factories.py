@@ -3,9 +3,10 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from members import services
 from members.enums import CellType, OrgKind, RoleKind
 from members.models import Member, Organisation, Role
+from members.people import services as people_services
+from members.tree import services as tree_services
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -32,7 +33,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
-        return services.create_organisation(actor=None, parent=parent, data=kwargs)
+        return tree_services.create_organisation(actor=None, parent=parent, data=kwargs)
 
 
 class CellFactory(OrganisationFactory):
@@ -57,7 +58,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, cell, status=None, **kwargs):
-        return services.create_member(actor=None, cell=cell, data=kwargs, status=status)
+        return people_services.create_member(actor=None, cell=cell, data=kwargs, status=status)
 
 
 def make_user(org, kind=RoleKind.COMMITTEE_STAFF, **kwargs):

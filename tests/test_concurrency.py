@@ -36,22 +36,25 @@ def prepare():
     from django.utils import timezone
 
     from meetings import services
-    from members import services as members
+    from meetings.meeting import services as meeting_services
+    from meetings.minutes import services as minutes_services
     from members.enums import RoleKind
     from members.models import Role
+    from members.people import services as people_services
+    from members.tree import services as tree_services
     from tests.factories import UserFactory
 
     def at(day, hour):
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
-    district = members.create_organisation(actor=None, parent=None, data={
+    district = tree_services.create_organisation(actor=None, parent=None, data={
         "name": "Đảng bộ huyện Thử", "code": "CC-D", "kind": "district"})  # fmt: skip
-    commune = members.create_organisation(actor=None, parent=district, data={
+    commune = tree_services.create_organisation(actor=None, parent=district, data={
         "name": "Đảng bộ xã Thử", "code": "CC-X", "kind": "grassroots"})  # fmt: skip
-    cell = members.create_organisation(actor=None, parent=commune, data={
+    cell = tree_services.create_organisation(actor=None, parent=commune, data={
         "name": "Chi bộ thôn Thử", "code": "CC-A", "kind": "cell", "cell_type": "village"})  # fmt: skip
     people = [
-        members.create_member(actor=None, cell=cell, data={
+        people_services.create_member(actor=None, cell=cell, data={
             "full_name": f"Đảng Viên Số {n}", "sex": "male",
             "date_of_birth": datetime.date(1970, 1, 1), "admitted_on": datetime.date(1995, 1, 1),
             "official_on": datetime.date(1996, 1, 1)})
@@ -59,16 +62,16 @@ def prepare():
     ]  # fmt: skip
     user = UserFactory(username="bithu_cc")
     Role.objects.create(user=user, organisation=cell, kind=RoleKind.SECRETARY)
-    held = services.plan_meeting(actor=user, cell=cell, kind="regular",
+    held = meeting_services.plan_meeting(actor=user, cell=cell, kind="regular",
                                  planned_at=at(datetime.date(2018, 3, 5), 19), place="Nhà văn hóa")  # fmt: skip
-    services.record_committee_session(actor=user, meeting=held, held_on=datetime.date(2018, 3, 1),
+    meeting_services.record_committee_session(actor=user, meeting=held, held_on=datetime.date(2018, 3, 1),
                                       attendees=[people[0]], agreed_content="Chương trình")  # fmt: skip
     services.change_state(actor=user, meeting=held, to="prepared")
-    services.take_attendance(actor=user, meeting=held, marks={}, guests=[])
+    minutes_services.take_attendance(actor=user, meeting=held, marks={}, guests=[])
     services.change_state(actor=user, meeting=held, to="held")
-    planned = services.plan_meeting(actor=user, cell=cell, kind="regular",
+    planned = meeting_services.plan_meeting(actor=user, cell=cell, kind="regular",
                                     planned_at=at(datetime.date(2018, 4, 5), 19), place="Nhà văn hóa")  # fmt: skip
-    services.record_committee_session(actor=user, meeting=planned, held_on=datetime.date(2018, 4, 1),
+    meeting_services.record_committee_session(actor=user, meeting=planned, held_on=datetime.date(2018, 4, 1),
                                       attendees=[people[0]], agreed_content="Chương trình")  # fmt: skip
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)

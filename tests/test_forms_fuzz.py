@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 import tests.meetings.test_forms_fuzz
 import tests.members.test_forms_fuzz
-from meetings.forms import PlanForm
-from members.forms import CleanInputMixin, LoginForm, MemberForm, PasswordChangeForm
+from meetings.meeting.forms import PlanForm
+from members.access.forms import LoginForm, PasswordChangeForm
+from members.forms import CleanInputMixin
+from members.people.forms import MemberForm
 from tests.fuzz import (
     FUZZED,
     fuzz,

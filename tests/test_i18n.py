@@ -93,12 +93,13 @@ def test_english_pages_show_no_generated_vietnamese(client, cell_people, tree):
     """A signed model meeting with its ratings and log, the organisation's log, the
     member's page, the staff home page, the dashboard and the grid, read in English:
     what is left in Vietnamese is only what people typed, and proper names."""
-    from meetings import ratings, rotation_services
     from meetings.models import AgendaItem
+    from meetings.rotation_plan import ratings
+    from meetings.rotation_plan import services as rotation_services
     from members.models import AuditEvent, Member, Organisation
     from tests.factories import make_user
     from tests.meetings.conftest import signed_meeting
-    from tests.meetings.test_rotation import held_model_meeting
+    from tests.meetings.rotation_plan.test_rotation_plan import held_model_meeting
 
     staff = make_user(tree["district"], username="clerk_en")
     meeting = signed_meeting(cell_people, datetime.date(2018, 3, 5))

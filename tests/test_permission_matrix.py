@@ -19,8 +19,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from meetings import notices, rotation_services, services
+from meetings.follow_up import services as follow_up_services
+from meetings.meeting import services as meeting_services
+from meetings.minutes import services as minutes_services
 from meetings.models import MeetingNotice, Notification, RotationSlot
+from meetings.notices import attachments as notices_attachments
+from meetings.notices import services as notices_services
+from meetings.rotation_plan import services as rotation_services
 from members.models import AuditEvent, Member, Position
 from tests.factories import MemberFactory, UserFactory
 from tests.meetings.conftest import (  # noqa: F401
@@ -168,18 +173,18 @@ def objects(tree, personas, cell_people):  # noqa: F811
     people = cell_people
     cell, committee = tree["a"], tree["x"]
     actor = people["secretary_user"]
-    planned = services.plan_meeting(actor=actor, cell=cell, kind="regular",
+    planned = meeting_services.plan_meeting(actor=actor, cell=cell, kind="regular",
                                     planned_at=at(datetime.date(2018, 5, 7)), place="Hội trường")  # fmt: skip
     held = meeting_held_on(people, datetime.date(2018, 4, 5), place="Hội trường", prepared_days=4)
     held = complete_minutes(held, people)
-    opinion = services.add_opinion(actor=actor, meeting=held, item=held.agenda.first(),
+    opinion = minutes_services.add_opinion(actor=actor, meeting=held, item=held.agenda.first(),
                                    text="Ý kiến", speaker_member=people["secretary"])  # fmt: skip
     vote = held.votes.first()
     submitted = submitted_meeting(people, datetime.date(2018, 2, 5))
     signed = signed_meeting(people, datetime.date(2018, 1, 8))
-    task = services.add_task(actor=actor, meeting=signed, assignee=people["secretary"],
+    task = follow_up_services.add_task(actor=actor, meeting=signed, assignee=people["secretary"],
                              description="Việc", due_on=datetime.date(2018, 2, 1))  # fmt: skip
-    attachment = notices.add_attachment(actor=actor, meeting=planned, reference="18-NQ/TW",
+    attachment = notices_attachments.add_attachment(actor=actor, meeting=planned, reference="18-NQ/TW",
                                         upload=SimpleUploadedFile("nq.pdf", b"%PDF-1.4 x"),
                                         title="Nghị quyết")  # fmt: skip
     # cell_people gave member_a's member to the minute-taker; link it to another one.
@@ -187,7 +192,7 @@ def objects(tree, personas, cell_people):  # noqa: F811
     plain.user = personas["member_a"]
     plain.save(update_fields=["user"])
     MeetingNotice.objects.create(meeting=planned, sent_at=timezone.now(), sent_by=actor)
-    written = notices.send_written_opinion(user=people["taker_user"], meeting=planned,
+    written = notices_services.send_written_opinion(user=people["taker_user"], meeting=planned,
                                            text="Ý kiến")  # fmt: skip
     notification = Notification.objects.create(
         recipient=plain, kind="notice", key="k", subject="S", body="B", link="/"
@@ -348,7 +353,7 @@ def test_the_superuser_reads_every_admin_and_adds_only_through_the_services(clie
 def test_an_import_row_that_needs_committee_rights_is_refused_to_a_secretary(
     client, users, objects, tree
 ):
-    from tests.members.test_import_rules import edit, exported, post
+    from tests.members.imports.test_import_rules import edit, exported, post
 
     MemberFactory(cell=tree["a"], full_name="Vàng Thị Dợ", official_on=None,
                   admitted_on=datetime.date(2016, 3, 2))  # fmt: skip

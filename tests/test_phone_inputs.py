@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from cellmeet.inputs import DateField, TimeField, parse_date, parse_time
-from meetings.forms import MinutesForm, PlanForm
-from members.forms import MemberForm
+from meetings.meeting.forms import PlanForm
+from meetings.minutes.forms import MinutesForm
+from members.people.forms import MemberForm
 
 
 @pytest.mark.parametrize("text", ["19:30", "1930", "19.30", "19h30", "19 30", "19H30", " 19:30 "])

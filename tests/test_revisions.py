@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from meetings import services as meeting_services
+from meetings.meeting import services as meeting_services
 from meetings.models import CommitteeSession, Meeting
 from members import revisions
 from members.enums import RoleKind
@@ -123,7 +123,7 @@ def test_a_lockout_raises_no_revision(client, tree, settings):
 
 def test_after_a_restore_no_summary_of_the_lost_writes_is_served(client, tree, clerk):
     y = Organisation.objects.get(pk=tree["y"].pk)
-    from members import services
+    from members.tree import services
 
     services.update_organisation(actor=clerk, org=y, data={"name": "Đảng bộ xã Tên Mới"},
                                  version=y.version)  # fmt: skip

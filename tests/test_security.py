@@ -12,6 +12,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from meetings import services
+from meetings.meeting import services as meeting_services
+from meetings.minutes import services as minutes_services
 from members.models import AuditEvent, AuditTrailIsAppendOnly, LoginAttempt
 from tests.factories import MemberFactory, UserFactory, make_user
 from tests.meetings.conftest import cell_people, complete_minutes, held_meeting  # noqa: F401
@@ -86,10 +88,10 @@ def test_signing_counts_against_the_same_lock(held_meeting, cell_people):  # noq
     user = cell_people["taker_user"]
     for _ in range(settings.CELLMEET_LOGIN_MAX_FAILURES):
         with pytest.raises(services.MeetingError):
-            services.sign_minutes(meeting=meeting, user=user, password="wrong")
+            meeting_services.sign_minutes(meeting=meeting, user=user, password="wrong")
     assert LoginAttempt.objects.filter(username=user.username, succeeded=False).count() == 5
     with pytest.raises(services.MeetingError, match="tạm khóa"):
-        services.sign_minutes(meeting=meeting, user=user, password="pw-for-tests-1")
+        meeting_services.sign_minutes(meeting=meeting, user=user, password="pw-for-tests-1")
     assert not meeting.signatures.exists()
 
 
@@ -195,7 +197,7 @@ def test_user_text_is_escaped_in_pages(client, tree, personas):
 
 def test_user_text_is_printed_literally_in_pdfs(client, held_meeting, cell_people):  # noqa: F811
     item = held_meeting.agenda.first()
-    services.add_opinion(actor=cell_people["secretary_user"], meeting=held_meeting, item=item,
+    minutes_services.add_opinion(actor=cell_people["secretary_user"], meeting=held_meeting, item=item,
                          text='<b>in đậm?</b> <img src="http://example.com/x.png">',
                          speaker_member=cell_people["secretary"])  # fmt: skip
     client.force_login(cell_people["secretary_user"])
@@ -209,9 +211,9 @@ def test_direction_marks_cannot_turn_a_document_around(client, held_meeting, cel
     """A right-to-left override in a name would print the template text after it
     backwards; the PDF prints the text without such marks."""
     item = held_meeting.agenda.first()
-    services.add_opinion(actor=cell_people["secretary_user"], meeting=held_meeting, item=item,
+    minutes_services.add_opinion(actor=cell_people["secretary_user"], meeting=held_meeting, item=item,
                          text="Đồng ý\u202e với dự thảo", speaker_member=cell_people["secretary"])  # fmt: skip
-    services.save_minutes(
+    minutes_services.save_minutes(
         actor=cell_people["secretary_user"], meeting=held_meeting, version=held_meeting.version,
         data={"chair": cell_people["secretary"], "minute_taker": cell_people["taker"],
               "opened_at": datetime.time(8), "closed_at": datetime.time(10),

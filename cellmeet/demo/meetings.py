@@ -13,16 +13,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cellmeet.demo import rows as demo_rows
-from cellmeet.demo.tree import demo_password_hash
-from meetings import content, counting, documents, services
-from meetings.enums import (
-    MeetingKind,
-    MeetingState,
-    Presence,
-    SignerRole,
-    TaskStatus,
-    VoteKind,
-)
+from cellmeet.demo.logins import demo_password_hash
+from cellmeet.demo.months import _aware, _quarters, last_finished_month
+from cellmeet.demo.texts import ABSENCE_REASONS, CONTENT, DIRECTIVES, LESSONS, OPINIONS, TASKS
+from meetings import content, counting
+from meetings.documents import services as documents
+from meetings.enums import MeetingKind, MeetingState, Presence, SignerRole, TaskStatus, VoteKind
+from meetings.meeting.services import standard_agenda
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -40,9 +37,8 @@ from meetings.models import (
     Task,
     Vote,
 )
-from meetings.ratings import template_for
-from meetings.rotation import plan, quarter_index, year_quarter
-from meetings.services import standard_agenda
+from meetings.rotation import plan, year_quarter
+from meetings.rotation_plan.ratings import template_for
 from members.enums import CellType, MemberStatus, PositionRole, RoleKind
 from members.models import Member, MemberStatusChange, Organisation, Position, Role, tree_order
 
@@ -52,52 +48,6 @@ COPIES_LAST_YEAR = 2018  # the province-scale copies' history ends with this yea
 GONE = {MemberStatus.TRANSFERRED_OUT, MemberStatus.STRUCK_OFF, MemberStatus.EXPELLED,
         MemberStatus.DECEASED}  # fmt: skip
 ALWAYS_MEET = {"VX-TT-THANHSON", "VX-PT-NAMIEU"}
-DIRECTIVES = [
-    ("18-NQ/TW", "Một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy của hệ thống chính trị"),
-    ("19-NQ/TW", "Tiếp tục đổi mới hệ thống tổ chức và quản lý, nâng cao chất lượng và hiệu quả hoạt động của các đơn vị sự nghiệp công lập"),
-    ("05-CT/TW", "Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"),
-    ("08-QĐi/TW", "Quy định về trách nhiệm nêu gương của cán bộ, đảng viên"),
-    ("12-HD/BTCTW", "Hướng dẫn một số vấn đề về nâng cao chất lượng sinh hoạt chi bộ"),
-    ("27-NQ/TW", "Cải cách chính sách tiền lương"),
-]  # fmt: skip
-CONTENT = {
-    "opening": "Đồng chí Bí thư chi bộ nêu mục đích, yêu cầu; giới thiệu đại biểu. Chi bộ nhất trí thông qua chương trình và cử thư ký.",
-    "situation": "Báo cáo tình hình đảng viên dự sinh hoạt theo danh sách điểm danh.",
-    "current_affairs": "Thông tin tình hình thời sự trong nước, quốc tế và của tỉnh, {local} trong tháng {m}/{y}.",
-    "directives": "Phổ biến, quán triệt các văn bản của cấp trên; đảng viên nghiên cứu và thực hiện.",
-    "evaluation": "Đánh giá kết quả thực hiện nghị quyết tháng trước: các nhiệm vụ cơ bản hoàn thành; duy trì an ninh trật tự, vệ sinh môi trường.",
-    "village_report": "Trưởng thôn báo cáo kết quả triển khai nghị quyết chi bộ tháng trước: sản xuất vụ mùa, làm đường giao thông nông thôn, thu quỹ.",
-    "plan": "Tháng {n}: tập trung chăm sóc cây trồng, phòng chống dịch bệnh gia súc, giữ gìn an ninh trật tự, vận động nhân dân đóng góp xây dựng nông thôn mới.",
-    "discussion": "Các đồng chí đảng viên thảo luận, góp ý vào dự thảo nghị quyết.",
-    "critique": "Biểu dương các đồng chí hoàn thành tốt nhiệm vụ; nhắc nhở đảng viên vắng không lý do.",
-    "conclusion": "Đồng chí chủ trì kết luận; chi bộ biểu quyết thông qua nghị quyết và phân công nhiệm vụ.",
-}  # fmt: skip
-OPINIONS = [
-    "Đề nghị chi bộ chỉ đạo sớm việc sửa chữa đường liên thôn trước mùa mưa.",
-    "Nhất trí với dự thảo nghị quyết; đề nghị bổ sung chỉ tiêu trồng rừng.",
-    "Đề nghị tăng cường tuyên truyền phòng chống ma túy trong thanh niên.",
-    "Cần phân công đảng viên phụ trách từng nhóm hộ để nắm tình hình.",
-    "Đề nghị vận động các hộ đóng góp ngày công làm nhà văn hóa.",
-    "Nhất trí cao với báo cáo; đề nghị kiểm tra việc thu quỹ an ninh quốc phòng.",
-]
-TASKS = [
-    "Vận động nhân dân tham gia làm đường bê tông nội thôn",
-    "Hoàn thành tiêm phòng cho đàn gia súc",
-    "Tuyên truyền phòng chống cháy rừng",
-    "Đôn đốc thu nộp đảng phí",
-    "Rà soát hộ nghèo, cận nghèo",
-    "Chuẩn bị nội dung sinh hoạt chuyên đề quý",
-]
-LESSONS = [
-    "Chi bộ chuẩn bị chu đáo, chi ủy họp trước và phân công cụ thể; chi bộ tôi sẽ học cách dự thảo nghị quyết ngắn gọn, sát thực tế.",
-    "Đồng chí chủ trì điều hành chặt chẽ, gợi mở cho nhiều đảng viên phát biểu; phần đánh giá nhiệm vụ tháng trước có số liệu cụ thể.",
-    "Biên bản ghi đầy đủ ý kiến từng đồng chí; cần học cách phân công nhiệm vụ có thời hạn và người chịu trách nhiệm.",
-]
-ABSENCE_REASONS = ["Ốm", "Đi công tác", "Đi viện chăm người nhà", "Việc gia đình", "Đi làm ăn xa"]
-
-
-def _aware(day, hour, minute=0):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def _status_on(changes, day, member):
@@ -106,23 +56,6 @@ def _status_on(changes, day, member):
         if effective_on <= day:
             status = value
     return status
-
-
-def month_starts(first, last):
-    """The first days of the months from `first` to `last`, both included."""
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def last_finished_month(today):
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-
-
-def _quarters(months):
-    return sorted({quarter_index(m.year, (m.month - 1) // 3 + 1) for m in months})
 
 
 class MeetingHistory:
@@ -470,28 +403,3 @@ class Row(SimpleNamespace):
     """A row built for the demo before it is written, readable like a model instance."""
 
     pk = None
-
-
-def meeting_in_progress(*, secretary, cell):
-    """The cell's meeting of this month, prepared and being held, for the benchmarks and
-    the load test to type minutes into; the one already there if there is one."""
-    meeting = Meeting.objects.filter(cell=cell, state=MeetingState.HELD).first()
-    if meeting is not None:
-        return meeting
-    today = timezone.localdate()
-    meeting = Meeting.objects.filter(
-        cell=cell, period=today.replace(day=1), state=MeetingState.PLANNED
-    ).first()
-    if meeting is None:
-        start = _aware(today, 19, 30)
-        meeting = services.plan_meeting(actor=secretary, cell=cell, kind=MeetingKind.REGULAR,
-                                        planned_at=start, place="Nhà văn hóa thôn")  # fmt: skip
-    services.record_committee_session(
-        actor=secretary, meeting=meeting, held_on=meeting.planned_at.date() - datetime.timedelta(days=3),
-        attendees=[secretary.member], agreed_content="Chương trình tháng này",
-    )  # fmt: skip
-    services.change_state(actor=secretary, meeting=meeting, to=MeetingState.PREPARED)
-    services.take_attendance(actor=secretary, meeting=meeting, marks={}, guests=[])
-    services.change_state(actor=secretary, meeting=meeting, to=MeetingState.HELD)
-    meeting.refresh_from_db()
-    return meeting

@@ -15,26 +15,25 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cellmeet.demo.logins import demo_password_hash
 from cellmeet.demo.meetings import (
     ALWAYS_MEET,
     COPIES_LAST_YEAR,
     FIRST_MONTH,
     REORGANISED_ON,
     MeetingHistory,
-    _aware,
-    last_finished_month,
-    month_starts,
 )
-from cellmeet.demo.tree import demo_password_hash
-from meetings import reorganisation, services
+from cellmeet.demo.months import _aware, last_finished_month, month_starts
 from meetings.enums import MeetingKind
+from meetings.meeting import services
 from meetings.models import Meeting
+from meetings.reorganisation import services as reorganisation
 from meetings.rotation import quarter_index
-from meetings.rotation_services import rotation_groups
-from members import roles
-from members import services as member_services
+from meetings.rotation_plan.services import rotation_groups
+from members.access import roles
 from members.enums import OrgKind, RoleKind
 from members.models import Organisation, tree_order
+from members.tree import services as tree_services
 
 PROVINCE = {"name": "Đảng bộ tỉnh Tuyên Quang", "code": "TQ"}
 COMMUNE = {"name": "Đảng bộ xã Vị Xuyên", "code": "TQ-VX"}
@@ -111,7 +110,7 @@ def load_history(district, today):
 def reorganise(*, actor, district):
     """Apply the 1 July 2025 changes through the reorganisation service."""
     on = REORGANISED_ON
-    province = member_services.create_organisation(
+    province = tree_services.create_organisation(
         actor=actor, parent=None,
         data={**PROVINCE, "kind": OrgKind.PROVINCE_COMMITTEE, "founded_on": on},
     )  # fmt: skip
@@ -119,7 +118,7 @@ def reorganise(*, actor, district):
         actor=actor, orgs=[district.parent], successor=province, on=on,
         reason="Hợp nhất tỉnh Hà Giang và tỉnh Tuyên Quang",
     )  # fmt: skip
-    commune = member_services.create_organisation(
+    commune = tree_services.create_organisation(
         actor=actor, parent=province,
         data={**COMMUNE, "kind": OrgKind.GRASSROOTS_COMMITTEE, "founded_on": on},
     )  # fmt: skip

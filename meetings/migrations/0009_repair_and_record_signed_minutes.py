@@ -20,7 +20,8 @@ import json
 
 from django.db import migrations
 
-from meetings import content, pdf
+from meetings import content
+from meetings.documents import pdf
 
 ENGLISH_KINDS = {
     "regular": "Regular meeting",

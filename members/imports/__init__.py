@@ -4,7 +4,8 @@ pages), then written through the services. Exports write the columns it reads ba
 
 from members.imports.exports import export_csv, export_xlsx
 from members.imports.files import MAX_ROWS, ImportRefused, read_table
-from members.imports.rows import HEADERS, ImportResult, RowError, import_members
+from members.imports.rows import HEADERS, ImportResult, RowError
+from members.imports.writing import import_members
 
 __all__ = [
     "HEADERS",

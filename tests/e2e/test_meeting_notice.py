@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from meetings import services
 from meetings.enums import MeetingState
+from meetings.meeting import services
 from tests.e2e.browsing import log_in, log_out, open_menu
 from tests.e2e.test_meeting_month import change_state, submit
 from tests.meetings.conftest import at

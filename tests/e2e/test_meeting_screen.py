@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from meetings import services
 from meetings.enums import MeetingState
+from meetings.meeting import services as meeting_services
+from meetings.minutes import services as minutes_services
 from meetings.models import Meeting, Opinion, Vote
 from tests.e2e.browsing import PASSWORD, assert_fits_width, log_in, log_out
 from tests.e2e.conftest import PHONE
@@ -30,15 +32,15 @@ def prepared_meeting(people, *, members=16):
     for n in range(members - cell.members.count()):
         MemberFactory(cell=cell, full_name=f"Hoàng Thị Dung {n}")
     today = timezone.localdate()
-    meeting = services.plan_meeting(
+    meeting = meeting_services.plan_meeting(
         actor=actor, cell=cell, kind="regular", place="Nhà văn hóa thôn",
         planned_at=timezone.make_aware(datetime.datetime.combine(today, datetime.time(19, 30))),
     )  # fmt: skip
-    services.record_committee_session(actor=actor, meeting=meeting,
+    meeting_services.record_committee_session(actor=actor, meeting=meeting,
                                       held_on=today - datetime.timedelta(days=3),
                                       attendees=[people["secretary"]], agreed_content="Chương trình")  # fmt: skip
     items = [{"title": f"Nội dung số {n + 1} của tháng", "section": "other"} for n in range(ITEMS)]
-    services.save_agenda(actor=actor, meeting=meeting, items=items, directives=[])
+    minutes_services.save_agenda(actor=actor, meeting=meeting, items=items, directives=[])
     services.change_state(actor=actor, meeting=meeting, to=MeetingState.PREPARED)
     return meeting
 
@@ -205,7 +207,7 @@ def test_two_devices_editing_one_text_offline_keep_both(open_page, cell_people):
     services.change_state(
         actor=cell_people["secretary_user"], meeting=meeting, to=MeetingState.HELD
     )
-    services.save_minutes(actor=cell_people["secretary_user"], meeting=meeting, version=1,
+    minutes_services.save_minutes(actor=cell_people["secretary_user"], meeting=meeting, version=1,
                           data={"chair": cell_people["secretary"], "minute_taker": cell_people["taker"],
                                 "opened_at": None, "closed_at": None, "conclusion": "", "items": {}})  # fmt: skip
     item = meeting.agenda.first()

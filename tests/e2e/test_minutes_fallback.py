@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from meetings import services
+from meetings.minutes import services
 from tests.e2e.browsing import log_in
 from tests.e2e.conftest import PHONE
 from tests.meetings.conftest import meeting_held_on

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings import attention, rotation_services
+from meetings.compliance import attention
+from meetings.rotation_plan import services as rotation_services
 from tests.e2e.browsing import log_in
 from tests.factories import make_user
 from tests.meetings.conftest import signed_meeting

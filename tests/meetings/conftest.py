@@ -5,6 +5,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from meetings import services
+from meetings.meeting import services as meeting_services
+from meetings.minutes import services as minutes_services
 from members.enums import RoleKind
 from members.models import Position
 from tests.factories import MemberFactory, make_user
@@ -50,14 +52,14 @@ def meeting_held_on(people, day, *, place="Nhà văn hóa thôn", prepared_days=
                     agreed="Chương trình"):  # fmt: skip
     """A regular meeting of the cell on `day`, prepared and being held, attendance taken."""
     actor = people["secretary_user"]
-    meeting = services.plan_meeting(actor=actor, cell=people["cell"], kind="regular",
+    meeting = meeting_services.plan_meeting(actor=actor, cell=people["cell"], kind="regular",
                                     planned_at=at(day), place=place)  # fmt: skip
-    services.record_committee_session(
+    meeting_services.record_committee_session(
         actor=actor, meeting=meeting, held_on=day - datetime.timedelta(days=prepared_days),
         attendees=[people["secretary"]], agreed_content=agreed,
     )  # fmt: skip
     services.change_state(actor=actor, meeting=meeting, to="prepared")
-    services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[])
+    minutes_services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[])
     services.change_state(actor=actor, meeting=meeting, to="held")
     meeting.refresh_from_db()
     return meeting
@@ -73,13 +75,13 @@ def held_meeting(cell_people):
 def complete_minutes(meeting, people):
     """Fill in everything `submitted` requires."""
     items = {item.pk: f"Diễn biến: {item.title}" for item in meeting.agenda.all()}
-    services.save_minutes(
+    minutes_services.save_minutes(
         actor=people["secretary_user"], meeting=meeting, version=meeting.version,
         data={"chair": people["secretary"], "minute_taker": people["taker"],
               "opened_at": datetime.time(8, 0), "closed_at": datetime.time(10, 0),
               "conclusion": "Chi bộ thống nhất nghị quyết tháng 3.", "items": items},
     )  # fmt: skip
-    services.record_vote(
+    minutes_services.record_vote(
         actor=people["secretary_user"], meeting=meeting, kind="resolution",
         subject="Thông qua nghị quyết", votes_for=6, votes_against=0, votes_abstain=0,
     )  # fmt: skip
@@ -91,9 +93,11 @@ def signed_meeting(people, day):
     """A complete meeting of the cell on `day`, signed by chair and minute-taker, its
     documents made as they are once the signature commits."""
     meeting = submitted_meeting(people, day)
-    services.sign_minutes(meeting=meeting, user=people["taker_user"], password="pw-for-tests-1")
+    meeting_services.sign_minutes(
+        meeting=meeting, user=people["taker_user"], password="pw-for-tests-1"
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.sign_minutes(
+        meeting_services.sign_minutes(
             meeting=meeting, user=people["secretary_user"], password="pw-for-tests-1"
         )
     meeting.refresh_from_db()

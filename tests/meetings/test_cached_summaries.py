@@ -16,12 +16,15 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from meetings import rotation_services
-from meetings import services as meeting_services
+from meetings.follow_up import services as follow_up_services
+from meetings.meeting import services as meeting_services
 from meetings.models import Dissemination, Lesson, Task
+from meetings.rotation_plan import services as rotation_services
 from members import revisions, services
 from members.enums import RoleKind
 from members.models import Member, Organisation
+from members.people import services as people_services
+from members.tree import services as tree_services
 from tests.factories import MemberFactory, make_user
 from tests.meetings.conftest import at, signed_meeting
 
@@ -69,7 +72,7 @@ def test_the_tree_follows_new_members_transfers_and_renames(client, tree, staff)
     assert "3 đảng viên" in _tree(client).split("Đảng bộ xã Phương Tiến")[1][:400]
 
     member = Member.objects.get(full_name="Giàng Seo Chứ")
-    services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
+    people_services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
                              on=datetime.date(2018, 6, 1))  # fmt: skip
     after = _tree(client)
     assert "2 đảng viên" in after.split("Đảng bộ xã Phương Tiến")[1][:400]
@@ -78,7 +81,7 @@ def test_the_tree_follows_new_members_transfers_and_renames(client, tree, staff)
     y = Organisation.objects.get(pk=tree["y"].pk)
     data = {"name": "Đảng bộ xã Phương Tiến mới", "code": y.code, "kind": y.kind,
             "cell_type": y.cell_type, "liaison": "", "founded_on": None}  # fmt: skip
-    services.update_organisation(actor=staff, org=y, data=data, version=y.version)
+    tree_services.update_organisation(actor=staff, org=y, data=data, version=y.version)
     assert "Đảng bộ xã Phương Tiến mới" in _tree(client)
 
 
@@ -96,8 +99,8 @@ def test_the_tree_counts_again_only_the_branch_written_in(client, tree, staff, m
     from members import selectors
 
     counted = []
-    own_counts = selectors._own_counts
-    monkeypatch.setattr(selectors, "_own_counts", lambda root, by_id, branches, missing: (
+    own_counts = selectors.own_counts
+    monkeypatch.setattr(selectors, "own_counts", lambda root, by_id, branches, missing: (
         counted.append([b.code for b in missing]) or own_counts(root, by_id, branches, missing)))  # fmt: skip
     assert ">5 đảng viên</span>" in _tree(client)  # the district: 2 + 1 in X, 2 in Y
     assert counted[-1] == ["X", "Y"]
@@ -111,12 +114,12 @@ def test_the_tree_counts_again_only_the_branch_written_in(client, tree, staff, m
 def test_a_rolled_up_dashboard_works_out_again_only_the_branch_written_in(
     client, tree, staff, cell_people, monkeypatch
 ):
-    from meetings import compliance
+    from meetings.compliance import figures as compliance
 
     monkeypatch.setattr(compliance, "ROLLUP_ABOVE", 1)  # the district's X and Y, summed
     asked = []
-    group_rows = compliance._group_rows
-    monkeypatch.setattr(compliance, "_group_rows",
+    group_rows = compliance.group_rows
+    monkeypatch.setattr(compliance, "group_rows",
                         lambda groups, *args: asked.append(groups) or group_rows(groups, *args))  # fmt: skip
     url = reverse("meetings:compliance", args=[tree["district"].pk])
     period = {"year": 2018, "quarter": 1}
@@ -198,12 +201,12 @@ def test_a_signed_meeting_page_follows_tasks_and_dissemination(client, tree, cel
     second, again = _queries(client, url)
     assert second < first  # the record now comes from the cache
     assert "Sửa đường liên thôn" not in again
-    task = meeting_services.add_task(actor=secretary, meeting=meeting, description="Sửa đường liên thôn",
+    task = follow_up_services.add_task(actor=secretary, meeting=meeting, description="Sửa đường liên thôn",
                                      assignee=cell_people["taker"], due_on=datetime.date(2018, 4, 1))  # fmt: skip
     assert "Sửa đường liên thôn" in client.get(url).content.decode()
-    meeting_services.update_task(actor=secretary, task=task, status="done")
+    follow_up_services.update_task(actor=secretary, task=task, status="done")
     assert "Đã hoàn thành" in client.get(url).content.decode()
-    meeting_services.add_dissemination(actor=secretary, meeting=meeting, audience="Chi hội phụ nữ",
+    follow_up_services.add_dissemination(actor=secretary, meeting=meeting, audience="Chi hội phụ nữ",
                                        on=datetime.date(2018, 3, 20), method="Họp")  # fmt: skip
     assert "Chi hội phụ nữ" in client.get(url).content.decode()
 
@@ -272,17 +275,17 @@ def test_a_new_name_reaches_the_pages_of_the_cell_a_member_left(client, tree, ce
     meeting = signed_meeting(cell_people, datetime.date(2018, 3, 5))
     secretary = cell_people["secretary_user"]
     member = Member.objects.get(pk=cell_people["taker"].pk)
-    meeting_services.add_task(actor=secretary, meeting=meeting, assignee=member,
+    follow_up_services.add_task(actor=secretary, meeting=meeting, assignee=member,
                               description="Rà soát hộ nghèo", due_on=datetime.date(2018, 4, 1))  # fmt: skip
     staff = make_user(tree["district"], RoleKind.COMMITTEE_STAFF, username="vanphong")
-    services.transfer_member(actor=staff, member=member, to_cell=tree["b"],
+    people_services.transfer_member(actor=staff, member=member, to_cell=tree["b"],
                              on=datetime.date(2018, 6, 1))  # fmt: skip
     client.force_login(secretary)
     url = meeting.get_absolute_url()
     assert "Rà soát hộ nghèo" in client.get(url).content.decode()  # now cached
     member = Member.objects.get(pk=member.pk)
     data = {"full_name": "Hoàng Thị Tên Mới"}
-    services.update_member(actor=staff, member=member, data=data, version=member.version)
+    people_services.update_member(actor=staff, member=member, data=data, version=member.version)
     assert "Hoàng Thị Tên Mới" in client.get(url).content.decode()
     # Saved directly too (as the import does): the receiver sees the new name.
     member = Member.objects.get(pk=member.pk)
@@ -309,7 +312,7 @@ def test_the_member_list_counts_follow_new_members_and_transfers(client, tree, s
     listed = [m.full_name for m in client.get(url).context["members"]]
     assert "Thào Thị Mới" in listed
     member = Member.objects.get(full_name="Giàng Seo Chứ")
-    services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
+    people_services.transfer_member(actor=staff, member=member, to_cell=tree["a"],
                              on=datetime.date(2018, 6, 1))  # fmt: skip
     assert (counted(district), counted(y)) == (before + 1, in_y)
 

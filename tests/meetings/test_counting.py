@@ -5,8 +5,10 @@ import datetime
 import pytest
 
 from meetings import counting, services
+from meetings.meeting import services as meeting_services
+from meetings.minutes import services as minutes_services
 from meetings.models import Attendance
-from members import services as member_services
+from members.people import services as member_services
 from tests.factories import MemberFactory
 
 
@@ -36,12 +38,12 @@ def test_base_and_voters_follow_the_rule(cell_people):
     )  # fmt: skip
     from tests.meetings.conftest import at
 
-    meeting = services.plan_meeting(actor=actor, cell=cell, kind="regular",
+    meeting = meeting_services.plan_meeting(actor=actor, cell=cell, kind="regular",
                                     planned_at=at(datetime.date(2018, 3, 5)), place="NVH")  # fmt: skip
-    services.record_committee_session(actor=actor, meeting=meeting, held_on=datetime.date(2018, 3, 1),
+    meeting_services.record_committee_session(actor=actor, meeting=meeting, held_on=datetime.date(2018, 3, 1),
                                       attendees=[], agreed_content="x")  # fmt: skip
     services.change_state(actor=actor, meeting=meeting, to="prepared")
-    services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[
+    minutes_services.take_attendance(actor=actor, meeting=meeting, marks={}, guests=[
         {"name": "Nguyễn Văn Khách", "position": "Đảng ủy viên", "unit": "Đảng ủy xã"}])  # fmt: skip
     _mark(meeting, "Lò Văn Già", "present")  # an exempted member who comes counts and votes
     _mark(meeting, "Ma Văn Lâm 0", "absent_reason", "Ốm")  # absent officials stay in the base
@@ -55,12 +57,12 @@ def test_base_and_voters_follow_the_rule(cell_people):
     assert t.absent_with_reason == [("Ma Văn Lâm 0", "Ốm")]
     services.change_state(actor=actor, meeting=meeting, to="held")
     with pytest.raises(services.MeetingError, match="nhiều hơn số đảng viên chính thức có mặt"):
-        services.record_vote(actor=actor, meeting=meeting, kind="resolution", subject="NQ",
+        minutes_services.record_vote(actor=actor, meeting=meeting, kind="resolution", subject="NQ",
                              votes_for=7, votes_against=0, votes_abstain=0)  # fmt: skip
-    vote = services.record_vote(actor=actor, meeting=meeting, kind="resolution", subject="NQ",
+    vote = minutes_services.record_vote(actor=actor, meeting=meeting, kind="resolution", subject="NQ",
                                 votes_for=4, votes_against=1, votes_abstain=1)  # fmt: skip
     assert vote.base == 7 and vote.passed  # 4 > 7/2
-    vote = services.record_vote(actor=actor, meeting=meeting, kind="admission", subject="Kết nạp",
+    vote = minutes_services.record_vote(actor=actor, meeting=meeting, kind="admission", subject="Kết nạp",
                                 votes_for=4, votes_against=0, votes_abstain=0)  # fmt: skip
     assert not vote.passed  # 4 < 2/3 of 7
 

@@ -13,33 +13,27 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from meetings import rotation_services, services
+from meetings import services
+from meetings.documents.forms import MinuteBookForm
 from meetings.enums import MeetingState, Presence, TaskStatus
-from meetings.forms import (
+from meetings.follow_up import services as follow_up_services
+from meetings.follow_up.forms import DisseminationForm, TaskForm, TaskUpdateForm
+from meetings.meeting import services as meeting_services
+from meetings.meeting.forms import CommitteeSessionForm, PlanForm, SignForm, StateChangeForm
+from meetings.minutes.forms import (
     AgendaItemForm,
-    AttachmentForm,
-    CommitteeSessionForm,
     DirectiveForm,
-    DisseminationForm,
     GuestForm,
-    LessonForm,
-    MinuteBookForm,
     MinutesForm,
-    NoticeForm,
     OpinionForm,
-    PlanForm,
-    RatingForm,
-    ReplyForm,
-    SignForm,
-    StateChangeForm,
-    TaskForm,
-    TaskUpdateForm,
     VoteForm,
-    WrittenOpinionForm,
 )
 from meetings.models import MinutesDraft
-from meetings.reopen_views import ReopenAskForm
-from meetings.reorganise_views import ReorganiseForm, SplitForm
+from meetings.notices.forms import AttachmentForm, NoticeForm, ReplyForm, WrittenOpinionForm
+from meetings.reopening.views import ReopenAskForm
+from meetings.reorganisation.views import ReorganiseForm, SplitForm
+from meetings.rotation_plan import services as rotation_services
+from meetings.rotation_plan.forms import LessonForm, RatingForm
 from members.enums import RoleKind
 from tests.factories import make_user
 from tests.fuzz import (
@@ -65,7 +59,7 @@ def secretary(cell_people):
 
 @pytest.fixture
 def planned(cell_people, secretary):
-    return services.plan_meeting(actor=secretary, cell=cell_people["cell"], kind="regular",
+    return meeting_services.plan_meeting(actor=secretary, cell=cell_people["cell"], kind="regular",
                                  planned_at=at(datetime.date(2018, 4, 5)), place="Nhà văn hóa")  # fmt: skip
 
 
@@ -79,9 +73,9 @@ def submitted(held_meeting, cell_people, secretary):
 
 @pytest.fixture
 def model_meeting(cell_people, secretary):
-    meeting = services.plan_meeting(actor=secretary, cell=cell_people["cell"], kind="model",
+    meeting = meeting_services.plan_meeting(actor=secretary, cell=cell_people["cell"], kind="model",
                                     planned_at=at(datetime.date(2018, 5, 5)), place="NVH")  # fmt: skip
-    services.record_committee_session(actor=secretary, meeting=meeting,
+    meeting_services.record_committee_session(actor=secretary, meeting=meeting,
                                       held_on=datetime.date(2018, 5, 1), attendees=[],
                                       agreed_content="x")  # fmt: skip
     services.change_state(actor=secretary, meeting=meeting, to="prepared")
@@ -192,7 +186,7 @@ def test_fuzz_sign_form(cell_people, submitted):
 
 @fuzzes(ReopenAskForm)
 def test_fuzz_reopen_ask_form(cell_people, submitted):
-    services.sign_minutes(
+    meeting_services.sign_minutes(
         meeting=submitted, user=cell_people["taker_user"], password="pw-for-tests-1"
     )
     url = reverse("meetings:reopen_ask", args=[submitted.pk])
@@ -226,7 +220,7 @@ def test_fuzz_task_form(cell_people, secretary, held_meeting):
 
 @fuzzes(TaskUpdateForm)
 def test_fuzz_task_update_form(cell_people, secretary, held_meeting):
-    task = services.add_task(actor=secretary, meeting=held_meeting, assignee=cell_people["taker"],
+    task = follow_up_services.add_task(actor=secretary, meeting=held_meeting, assignee=cell_people["taker"],
                              description="Dọn vệ sinh", due_on=datetime.date(2018, 4, 1))  # fmt: skip
     assert task.status == TaskStatus.OPEN
     url = reverse("meetings:task_update", args=[task.pk])
@@ -282,7 +276,7 @@ def test_fuzz_lesson_form(tree, model_meeting):
 
 @pytest.fixture
 def agreed(planned, secretary):
-    services.record_committee_session(actor=secretary, meeting=planned,
+    meeting_services.record_committee_session(actor=secretary, meeting=planned,
                                       held_on=datetime.date(2018, 4, 1), attendees=[],
                                       agreed_content="x")  # fmt: skip
     return planned

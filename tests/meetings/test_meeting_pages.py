@@ -5,6 +5,9 @@ import pytest
 from django.urls import reverse
 
 from meetings import services
+from meetings.follow_up import services as follow_up_services
+from meetings.meeting import services as meeting_services
+from meetings.minutes import services as minutes_services
 from meetings.models import AgendaItem, Meeting, MinutesDraft, Signature
 from tests.factories import CellFactory, MemberFactory, make_user
 from tests.meetings.conftest import at
@@ -195,7 +198,7 @@ def test_meeting_list_query_count_is_constant(client, tree, rows, django_assert_
     cell = CellFactory(parent=tree["x"], code=f"M{rows}")
     user = make_user(tree["x"], username=f"staff{rows}")
     for month in range(1, rows + 1):
-        services.plan_meeting(actor=user, cell=cell, kind="regular",
+        meeting_services.plan_meeting(actor=user, cell=cell, kind="regular",
                               planned_at=at(datetime.date(2018, month, 5)), place="NVH")  # fmt: skip
     client.force_login(user)
     client.get(reverse("home"))
@@ -213,22 +216,22 @@ def test_meeting_page_query_count_is_constant(client, cell_people, rows, django_
     p = cell_people
     for n in range(rows):
         MemberFactory(cell=p["cell"], full_name=f"Thào Mí Páo {n}")
-    meeting = services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="regular",
+    meeting = meeting_services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="regular",
                                     planned_at=at(datetime.date(2018, 3, 5)), place="NVH")  # fmt: skip
-    services.record_committee_session(actor=p["secretary_user"], meeting=meeting,
+    meeting_services.record_committee_session(actor=p["secretary_user"], meeting=meeting,
                                       held_on=datetime.date(2018, 3, 1), attendees=[],
                                       agreed_content="x")  # fmt: skip
     services.change_state(actor=p["secretary_user"], meeting=meeting, to="prepared")
-    services.take_attendance(actor=p["secretary_user"], meeting=meeting, marks={}, guests=[
+    minutes_services.take_attendance(actor=p["secretary_user"], meeting=meeting, marks={}, guests=[
         {"name": f"Khách {n}", "position": "", "unit": ""} for n in range(rows)])  # fmt: skip
     services.change_state(actor=p["secretary_user"], meeting=meeting, to="held")
     meeting.refresh_from_db()
     meeting = complete_minutes(meeting, p)
     item = meeting.agenda.first()
     for n in range(rows):
-        services.add_opinion(actor=p["secretary_user"], meeting=meeting, item=item, text=f"Ý kiến {n}",
+        minutes_services.add_opinion(actor=p["secretary_user"], meeting=meeting, item=item, text=f"Ý kiến {n}",
                              speaker_member=p["secretary"])  # fmt: skip
-        services.add_task(actor=p["secretary_user"], meeting=meeting, assignee=p["taker"], description=f"Việc {n}",
+        follow_up_services.add_task(actor=p["secretary_user"], meeting=meeting, assignee=p["taker"], description=f"Việc {n}",
                           due_on=datetime.date(2018, 4, 1))  # fmt: skip
     client.force_login(p["secretary_user"])
     client.get(reverse("home"))
@@ -244,7 +247,7 @@ def test_an_outdated_draft_is_offered_but_never_put_into_the_form(
     old_version = held_meeting.version
     MinutesDraft.objects.create(meeting=held_meeting, user=p["secretary_user"],
                                 data={f"item_{item.pk}": "Nháp cũ"}, based_on_version=old_version)  # fmt: skip
-    services.save_minutes(
+    minutes_services.save_minutes(
         actor=p["taker_user"], meeting=held_meeting, version=old_version,
         data={"chair": p["secretary"], "minute_taker": p["taker"], "opened_at": None,
               "closed_at": None, "conclusion": "", "items": {item.pk: "Bản mới đã lưu"}},
@@ -274,9 +277,9 @@ def test_a_model_meeting_invites_the_other_cells_secretaries(client, tree, cell_
     p = cell_people
     p["cell"].liaison = "Hoàng Văn Thắng, Đảng ủy viên"
     p["cell"].save(update_fields=["liaison"])
-    meeting = services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="model",
+    meeting = meeting_services.plan_meeting(actor=p["secretary_user"], cell=p["cell"], kind="model",
                                     planned_at=at(datetime.date(2018, 5, 5)), place="NVH")  # fmt: skip
-    services.record_committee_session(actor=p["secretary_user"], meeting=meeting,
+    meeting_services.record_committee_session(actor=p["secretary_user"], meeting=meeting,
                                       held_on=datetime.date(2018, 5, 1), attendees=[],
                                       agreed_content="x")  # fmt: skip
     services.change_state(actor=p["secretary_user"], meeting=meeting, to="prepared")

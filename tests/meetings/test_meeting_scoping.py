@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings.follow_up import services as follow_up_services
+from meetings.meeting import services as meeting_services
+from meetings.minutes import services as minutes_services
 from meetings.models import Opinion, Task, Vote
 from members.enums import RoleKind
 from tests.factories import make_user
@@ -23,9 +25,9 @@ READ_ONLY = {"meeting_detail", "meeting_verify"}
 def full_meeting(held_meeting, cell_people):
     meeting = complete_minutes(held_meeting, cell_people)
     item = meeting.agenda.first()
-    opinion = services.add_opinion(actor=None, meeting=meeting, item=item, text="Ý kiến",
+    opinion = minutes_services.add_opinion(actor=None, meeting=meeting, item=item, text="Ý kiến",
                                    speaker_member=cell_people["secretary"])  # fmt: skip
-    task = services.add_task(actor=None, meeting=meeting, assignee=cell_people["taker"],
+    task = follow_up_services.add_task(actor=None, meeting=meeting, assignee=cell_people["taker"],
                              description="Việc", due_on=datetime.date(2018, 4, 1))  # fmt: skip
     return meeting, opinion, task, meeting.votes.get()
 
@@ -112,6 +114,6 @@ def test_planning_needs_a_cell_and_the_role(client, tree, cell_people):
     assert client.get(reverse("meetings:meeting_create", args=[tree["x"].pk])).status_code == 404
     client.force_login(cell_people["taker_user"])
     assert client.get(reverse("meetings:meeting_create", args=[tree["a"].pk])).status_code == 403
-    planned = services.plan_meeting(actor=None, cell=tree["a"], kind="thematic",
+    planned = meeting_services.plan_meeting(actor=None, cell=tree["a"], kind="thematic",
                                     planned_at=at(datetime.date(2018, 6, 1)), place="x")  # fmt: skip
     assert planned.pk

@@ -5,6 +5,7 @@ import pytest
 
 from meetings import services, workflow
 from meetings.enums import MeetingState
+from meetings.meeting import services as meeting_services
 from meetings.models import Meeting
 from members.models import AuditEvent
 from tests.meetings.conftest import at, complete_minutes
@@ -34,7 +35,7 @@ def test_every_state_pair(held_meeting, cell_people, source, target):
 
 
 def test_preparing_needs_the_committee_session(cell_people):
-    meeting = services.plan_meeting(
+    meeting = meeting_services.plan_meeting(
         actor=cell_people["secretary_user"], cell=cell_people["cell"], kind="regular",
         planned_at=at(datetime.date(2018, 4, 5)), place="Nhà văn hóa",
     )  # fmt: skip
@@ -69,11 +70,11 @@ def test_cancel_and_postpone_need_a_reason(held_meeting, cell_people):
 
 def test_one_regular_meeting_per_cell_per_month(held_meeting, cell_people):
     with pytest.raises(services.MeetingError, match="đã có cuộc sinh hoạt thường kỳ"):
-        services.plan_meeting(
+        meeting_services.plan_meeting(
             actor=cell_people["secretary_user"], cell=cell_people["cell"], kind="regular",
             planned_at=at(datetime.date(2018, 3, 20)), place="Nhà văn hóa",
         )  # fmt: skip
-    thematic = services.plan_meeting(
+    thematic = meeting_services.plan_meeting(
         actor=cell_people["secretary_user"], cell=cell_people["cell"], kind="thematic",
         planned_at=at(datetime.date(2018, 3, 20)), place="Nhà văn hóa",
     )  # fmt: skip

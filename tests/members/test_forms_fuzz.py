@@ -12,25 +12,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from members import services
-from members.forms import (
-    AsOfForm,
-    AuditFilterForm,
-    DissolveForm,
-    EndPositionForm,
+from members.access.forms import EndPositionForm, PositionForm
+from members.imports import HEADERS
+from members.imports.forms import ImportForm
+from members.models import Member, Position
+from members.people import services
+from members.people.forms import (
     ExemptForm,
-    ImportForm,
     MemberFilterForm,
     MemberForm,
-    OrganisationForm,
-    PositionForm,
     RecogniseForm,
     RecordStatusForm,
     StatusChangeForm,
     TransferForm,
 )
-from members.imports import HEADERS
-from members.models import Member, Position
+from members.tree.forms import AsOfForm, AuditFilterForm, DissolveForm, OrganisationForm
 from tests.factories import CellFactory, MemberFactory
 from tests.fuzz import ODD_TEXT, date_texts, fuzz, fuzz_form_view, fuzzes, integer_texts
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.db.models import Count
 
-from meetings import documents
+from meetings.documents import services as documents
 from meetings.enums import DocumentKind
 from meetings.models import Meeting, SignedRecord
 from members.models import Organisation

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.rotation_services import plan_rotation
+from meetings.rotation_plan.services import plan_rotation
 from members.models import Organisation
 
 

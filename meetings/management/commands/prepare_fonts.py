@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.layout import font_cache, prepare_fonts
+from meetings.documents.layout import font_cache, prepare_fonts
 
 
 class Command(BaseCommand):

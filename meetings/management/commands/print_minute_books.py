@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.book import minute_book
-from meetings.documents import DocumentError
-from meetings.layout import RenderError
+from meetings.documents.book import minute_book
+from meetings.documents.layout import RenderError
+from meetings.documents.services import DocumentError
 from members.models import Organisation, tree_order
 
 

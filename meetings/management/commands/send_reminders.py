@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings import notices
+from meetings.notices import reminders
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
                 day = datetime.date.fromisoformat(today)
             except ValueError as exc:
                 raise CommandError(f"--today: {exc}") from exc
-        result = notices.send_reminders(today=day)
+        result = reminders.send_reminders(today=day)
         self.stdout.write(
             "reminders created: {created}, emails sent: {sent}, failed: {failed}".format(**result)
         )

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.content import MINUTES_PREFETCH, verify
-from meetings.documents import document_intact
+from meetings.documents.services import document_intact
 from meetings.enums import MeetingState
 from meetings.models import Meeting
 from members.models import Organisation

@@ -1,0 +1,1 @@
+"""The signed documents: PDFs, their issue, the minute book, verification."""

@@ -1,0 +1,1 @@
+"""After a signed meeting: its tasks, the dissemination of its resolution, addenda."""

@@ -1,0 +1,1 @@
+"""A meeting's course: planned, prepared by the committee, held, signed."""

@@ -1,0 +1,2 @@
+"""What the minute taker records during a meeting: agenda, attendance, minutes, opinions and
+votes."""

@@ -1,0 +1,2 @@
+"""Before a meeting: the notice, documents, replies, written opinions, notifications and
+reminders."""

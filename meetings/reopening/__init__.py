@@ -1,0 +1,1 @@
+"""Reopening signed minutes: the request and the consent of both signers."""

@@ -1,0 +1,1 @@
+"""Merging and splitting units, with their meetings' history."""

@@ -1,0 +1,1 @@
+"""The rotating model meeting: the quarter's plan, ratings, lessons."""

@@ -1,0 +1,1 @@
+"""The meeting screen: one page for the meeting night, working offline."""

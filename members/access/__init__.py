@@ -1,0 +1,1 @@
+"""Who may do what: positions, roles, accounts, passwords and the login throttle."""

@@ -1,0 +1,1 @@
+"""Party members: their record, status moves and transfers."""

@@ -1,0 +1,1 @@
+"""The organisation tree: units, their changes, the tree on a past day, the audit log."""
