@@ -8,7 +8,7 @@ tests/members/test_member_rows.py holds it to the template's output. Every value
 the database goes through `html.escape`.
 
 The rows come as tuples rather than members with their cell and committee attached:
-the page's 50, read by key (members.views.LIST_COLUMNS).
+the page's 50, read by key (members.people.views.LIST_COLUMNS).
 """
 
 from html import escape  # Django's escape() adds a lazy-text wrapper: 3 µs a call
@@ -26,7 +26,7 @@ _PK_MARK = 987654321
 
 @register.simple_tag
 def member_rows(rows, org):
-    """One table row per member (a tuple of the list's columns, members.views.LIST_COLUMNS);
+    """One table row per member (a tuple of the list's columns, members.people.views.LIST_COLUMNS);
     outside a cell, with the member's cell and committee."""
     # The detail URL for any key as a format string: reverse() takes 30–60 µs a call.
     url = reverse("members:member_detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{}")

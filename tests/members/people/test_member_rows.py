@@ -9,8 +9,8 @@ from django.utils import translation
 
 from members.enums import MemberStatus
 from members.models import Member
+from members.people.views import LIST_COLUMNS
 from members.templatetags.member_list import member_rows
-from members.views import LIST_COLUMNS
 from tests.factories import CellFactory, MemberFactory
 
 
