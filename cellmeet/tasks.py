@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cellmeet.jobs import enqueue
+from meetings.documents import books
 from meetings.enums import DocumentKind
 from meetings.models import Notification, SignedRecord
 
@@ -22,8 +23,9 @@ BATCH = 100
 def sweep():
     """Queue again what the database says is still to do: emails not sent (below their
     limit of tries) and signed records without their files (but those whose making
-    failed: the meeting page offers to try again), signed in the last two days. Every few
-    minutes, from the scheduler.
+    failed: the meeting page offers to try again), signed in the last two days, and
+    minute books queued or bound by a worker gone silent. Every few minutes, from the
+    scheduler.
     Returns the number of jobs queued."""
     before = timezone.now() - SETTLE
     emails = list(
@@ -44,4 +46,7 @@ def sweep():
     )
     for pk in records:
         enqueue("meetings.documents.issue", pk)
-    return len(records) + (len(emails) + BATCH - 1) // BATCH
+    waiting = list(books.waiting().values_list("pk", flat=True))
+    for pk in waiting:
+        enqueue("meetings.documents.bind_book", pk)
+    return len(records) + len(waiting) + (len(emails) + BATCH - 1) // BATCH

@@ -25,7 +25,7 @@ LAYERS = [
      "pdf", "layout", "checks", "jobs"},
     # 3. writing: services, each audited
     {"services", "attachments", "reminders", "ratings", "operations", "snapshot", "roles",
-     "rows", "writing", "files", "exports", "book", "attention", "demo", "lockout"},
+     "rows", "writing", "files", "exports", "book", "books", "attention", "demo", "lockout"},
     # 4. presentation helpers: forms, template tags, tables, the auth backend
     {"forms", "tables", "context_processors", "auth", "templatetags"},
     # 5. entry points: views, URLs, admin, middleware, commands

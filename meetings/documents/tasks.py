@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from meetings.documents import services
+from meetings.documents import books, services
 
 
 @shared_task(name="meetings.documents.issue")
@@ -10,3 +10,9 @@ def issue(record_pk):
     """Make and store the signed documents of the record `record_pk` not made yet: run
     twice, the second run finds them made (one row per document, never overwritten)."""
     services.issue_after_commit(record_pk)
+
+
+@shared_task(name="meetings.documents.bind_book")
+def bind_book(pk):
+    """Bind and store the minute book `pk` (meetings.documents.books.bind)."""
+    books.bind(pk)
