@@ -46,7 +46,7 @@ run: install $(CATALOGUES) $(FONTS)
 	@echo "  namieu.bithu    secretary of Chi bộ thôn Nà Miều"
 	@echo "  admin           superuser (Django admin at /admin/)"
 	@echo ""
-	CELLMEET_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 # Production configuration: gunicorn, DEBUG off, whitenoise, persistent connections.
 # Uses DATABASE_URL (SQLite by default); set the production variables of docs/deployment.md.

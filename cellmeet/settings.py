@@ -260,8 +260,52 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+# Tries of one email before it is left as not delivered (shown on the notice page).
+CELLMEET_EMAIL_MAX_ATTEMPTS = int(os.environ.get("CELLMEET_EMAIL_MAX_ATTEMPTS", "6"))
 # Seconds before an unresponsive mail server counts as a failed send (retried later).
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+
+# The job queue (cellmeet/jobs.py; docs/architecture.md). CELLMEET_BROKER_URL names the
+# broker every app server and worker shares: redis://host:6379/1 when they run on several
+# machines. Without it, a folder under var/ on this machine (kombu's filesystem
+# transport), which `make run` and `make serve` use with their own worker: no other
+# service to install.
+QUEUE_DIR = Path(os.environ.get("CELLMEET_QUEUE_DIR", BASE_DIR / "var" / "queue"))
+CELERY_BROKER_URL = os.environ.get("CELLMEET_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(QUEUE_DIR / "messages"),
+        "data_folder_out": str(QUEUE_DIR / "messages"),
+        "control_folder": str(QUEUE_DIR / "control"),
+        "store_processed": False,
+    }
+    for folder in ("messages", "control"):
+        (QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
+else:
+    # A job taken by a worker that dies is handed to another after this many seconds
+    # (Redis). Longer than the longest job: a year's minute book takes seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELLMEET_JOB_VISIBILITY_SECONDS", "600"))
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Acknowledged when done, not when taken: a job whose worker is killed runs again.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # each job writes its outcome in the database
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+# Jobs run inside the request instead (tests that do not start a worker; never production).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELLMEET_JOBS_INLINE", False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(QUEUE_DIR / "schedule")
+CELERY_BEAT_SCHEDULE = {
+    # The reminders due today and the emails to retry: safe to run any number of times.
+    "reminders": {"task": "meetings.notices.send_reminders", "schedule": 3600.0},
+    # Whatever the database says is still to do, queued again (a lost job, a dead worker).
+    "sweep": {"task": "cellmeet.sweep", "schedule": 300.0},
+}
 
 LOGGING = {
     "version": 1,

@@ -27,4 +27,13 @@ export GUNICORN_BIND=${GUNICORN_BIND:-$HOST:$PORT}
 .venv/bin/python manage.py migrate --noinput --verbosity 0
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
 echo "cellmeet (production settings): $CELLMEET_BASE_URL  database: ${DATABASE_URL:-SQLite db.sqlite3}"
-exec .venv/bin/gunicorn -c cellmeet/gunicorn.conf.py
+echo "job queue: ${CELLMEET_BROKER_URL:-the folder var/queue on this machine}"
+# The job workers (CELLMEET_JOB_WORKERS processes, one per core by default) and the
+# scheduler; more workers can run on other machines (docs/deployment.md).
+.venv/bin/celery -A cellmeet worker --concurrency="${CELLMEET_JOB_WORKERS:-$(nproc)}" \
+  --without-mingle --without-gossip --loglevel=warning &
+worker=$!
+.venv/bin/celery -A cellmeet beat --loglevel=warning &
+beat=$!
+trap 'kill "$worker" "$beat" 2>/dev/null || true' EXIT INT TERM
+.venv/bin/gunicorn -c cellmeet/gunicorn.conf.py

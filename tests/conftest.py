@@ -1,9 +1,19 @@
 import pytest
 from django.core.cache import cache
 
+from cellmeet import celery_app
 from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, OrganisationFactory, make_user
 from tests.meetings.conftest import cell_people  # noqa: F401 - a fixture for every test
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline():
+    """Jobs run in the test's own process, at the commit, unless a test starts workers
+    (tests/test_jobs.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture(autouse=True)

@@ -22,14 +22,14 @@ LAYERS = [
     {"models", "querysets", "revisions"},
     # 2. reading and rules over the database, caches, document layout
     {"selectors", "permissions", "workflow", "history", "tree_then", "figures", "content",
-     "pdf", "layout", "checks"},
+     "pdf", "layout", "checks", "jobs"},
     # 3. writing: services, each audited
     {"services", "attachments", "reminders", "ratings", "operations", "snapshot", "roles",
-     "rows", "writing", "files", "exports", "book", "attention", "demo", "lockout"},
+     "rows", "writing", "files", "exports", "book", "books", "attention", "demo", "lockout"},
     # 4. presentation helpers: forms, template tags, tables, the auth backend
     {"forms", "tables", "context_processors", "auth", "templatetags"},
     # 5. entry points: views, URLs, admin, middleware, commands
-    {"views", "part_views", "urls", "admin", "middleware", "errors", "management", "apps",
+    {"views", "part_views", "tasks", "urls", "admin", "middleware", "errors", "management", "apps",
      "settings", "wsgi", "asgi", "conf"},
 ]  # fmt: skip
 # Packages whose every module has the package's layer, whatever its file name.

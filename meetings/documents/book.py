@@ -39,12 +39,13 @@ class Entry:
         return self.reader.pages if self.reader else []
 
 
-def minute_book(cell, start, end, *, actor=None):
+def minute_book(cell, start, end, *, actor=None, progress=None):
     """(PDF, number of minutes) of the cell's signed minutes from `start` to `end`.
 
     Minutes whose document was never made are made now, from what was fixed at their
     signing. Raises documents.DamagedDocument if a stored document no longer matches
-    its hash: a book is never bound from a damaged file.
+    its hash: a book is never bound from a damaged file. `progress(done, total)`, if
+    given, is called as each minutes is taken in.
     """
     meetings = list(
         Meeting.objects.filter(
@@ -58,7 +59,11 @@ def minute_book(cell, start, end, *, actor=None):
     )
     if not meetings:
         return None, 0
-    entries = [_entry(meeting, actor) for meeting in meetings]
+    entries = []
+    for meeting in meetings:
+        entries.append(_entry(meeting, actor))
+        if progress is not None:
+            progress(len(entries), len(meetings))
     cell_name, superior = _names(cell, meetings)
     if start.month == 1 and start.day == 1 and end == start.replace(month=12, day=31):
         label = f"Năm {start.year}"

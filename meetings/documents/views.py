@@ -5,7 +5,7 @@ import datetime
 from functools import partial
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,11 +15,11 @@ from django.views.generic import FormView, TemplateView
 
 from cellmeet.views import act_and_redirect
 from meetings.content import verify
-from meetings.documents import book, layout, pdf
+from meetings.documents import books, layout, pdf
 from meetings.documents import services as documents
 from meetings.documents.forms import MinuteBookForm
 from meetings.enums import DocumentKind, MeetingState, SignerRole
-from meetings.models import MinutesDocument, SignedRecord
+from meetings.models import BookState, MinutesDocument, SignedRecord
 from meetings.views import MeetingMixin
 from members.views import OrganisationMixin
 
@@ -115,29 +115,32 @@ class MinuteBookView(OrganisationMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         form = self.get_form()
-        if request.GET.get("download") and form.is_valid():
-            start, end = form.period()
-            try:
-                body, count = book.minute_book(
-                    self.get_organisation(), start, end, actor=request.user
-                )
-            except (documents.DocumentError, layout.RenderError) as exc:
-                form.add_error(None, str(exc))
-                return self.render_to_response(self.get_context_data(form=form))
-            if not count:
-                form.add_error(None, _("Không có biên bản đã ký nào trong khoảng thời gian này."))
-                return self.render_to_response(self.get_context_data(form=form))
-            response = HttpResponse(body, content_type="application/pdf")
+        if not (request.GET.get("download") and form.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form))
+        start, end = form.period()
+        cell = self.get_organisation()
+        found = books.ask(cell, start, end, actor=request.user,
+                          retry=bool(request.GET.get("retry")))  # fmt: skip
+        if found is None:
+            form.add_error(None, _("Không có biên bản đã ký nào trong khoảng thời gian này."))
+            return self.render_to_response(self.get_context_data(form=form))
+        if found.state == BookState.READY and not request.GET.get("waited"):
+            # Made before (or just now): the file itself.
+            response = FileResponse(found.file.open("rb"), content_type="application/pdf")
             response["Content-Disposition"] = (
-                f'attachment; filename="so-bien-ban-{self.get_organisation().code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+                f'attachment; filename="so-bien-ban-{cell.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
             )
-            token = request.GET.get("token", "")
-            if token.isascii() and token.isalnum() and len(token) <= 32:
-                # Tells the waiting page the download has arrived (read by book.js).
-                response.set_cookie("cellmeet_download", token, max_age=120, samesite="Lax",
-                                    secure=request.is_secure())  # fmt: skip
             return response
-        return self.render_to_response(self.get_context_data(form=form))
+        # Being bound by a job: this page follows it, and offers the file once made.
+        query = request.GET.copy()
+        query.pop("waited", None)
+        query.pop("retry", None)
+        download = f"?{query.urlencode()}"
+        query["waited"] = "1"
+        return self.render_to_response(
+            self.get_context_data(form=form, book=found, download=download,
+                                  again=f"?{query.urlencode()}")
+        )  # fmt: skip
 
 
 class VerifyCodeView(TemplateView):

@@ -1,11 +1,10 @@
 """A meeting's course: planning, the committee's preparation, and signing the minutes."""
 
-from functools import partial
-
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cellmeet import jobs
 from meetings import content, workflow
 from meetings.content import content_hash
 from meetings.documents import services as documents
@@ -216,5 +215,5 @@ def _sign(*, meeting, user):
         record = documents.seal(meeting)
         # The files are made once the signature has committed, outside the lock: making
         # them can take seconds, and a failure must not undo a signature.
-        transaction.on_commit(partial(documents.issue_after_commit, record.pk), robust=True)
+        jobs.enqueue("meetings.documents.issue", record.pk)
     return meeting

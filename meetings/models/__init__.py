@@ -1,6 +1,7 @@
 """The meetings app's tables, one module per capability; every model is imported here,
 so `meetings.models.Meeting` and the migrations stay as they were."""
 
+from meetings.models.books import BookState, MinuteBook
 from meetings.models.follow_up import Dissemination, Task
 from meetings.models.meeting import (
     SIGNED_TOTALS,
@@ -39,6 +40,8 @@ from meetings.models.records import (
 from meetings.models.rotation_plan import Lesson, Rating, RatingTemplate, RotationSlot
 
 __all__ = [
+    "BookState",
+    "MinuteBook",
     "MeetingPart",
     "CommitteeSession",
     "AgendaItem",

@@ -39,6 +39,11 @@ class NotificationQuerySet(models.QuerySet):
     def unsent(self):
         return self.exclude(email="").filter(emailed_at__isnull=True)
 
+    def deliverable(self):
+        """Not emailed yet, and tried fewer times than the limit (beyond it, the
+        secretary sees the email as not delivered and nothing tries again)."""
+        return self.unsent().filter(email_attempts__lt=settings.CELLMEET_EMAIL_MAX_ATTEMPTS)
+
 
 class Notification(models.Model):
     """One message to one member: shown in the app, and emailed where they have an address.

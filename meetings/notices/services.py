@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cellmeet import jobs
 from meetings.enums import AgendaSection, MeetingKind, MeetingState, NotificationKind, Presence
 from meetings.minutes.services import guest_positions
 from meetings.models import MeetingNotice, Notification, Opinion, Reply, WrittenOpinion
@@ -95,7 +96,7 @@ def send_notice(*, actor, meeting, message=""):
         ]
         _audit(actor, meeting, "notice", _("Gửi thông báo sinh hoạt"))
         ids = [n.pk for n in created if n is not None]
-        transaction.on_commit(lambda: deliver(Notification.objects.filter(pk__in=ids)))
+        jobs.enqueue("meetings.notices.deliver", ids)
     return len(ids)
 
 
@@ -127,7 +128,7 @@ def deliver(notifications):
     Each row is claimed under a lock (skipped when another run holds it), so two runs
     at once never send the same email twice. Returns (sent, failed).
     """
-    pending = list(notifications.unsent().values_list("pk", flat=True))
+    pending = list(notifications.deliverable().values_list("pk", flat=True))
     if not pending:
         return 0, 0
     connection = get_connection(fail_silently=False)
@@ -157,7 +158,7 @@ def _deliver_one(pk, connection):
     with transaction.atomic():
         n = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .unsent()
+            .deliverable()
             .select_related("recipient")
             .filter(pk=pk)
             .first()

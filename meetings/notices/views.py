@@ -3,6 +3,7 @@ each member's notifications."""
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -61,6 +62,7 @@ class NoticeView(MeetingActionMixin, FormView):
                 .filter(emailed_at__isnull=True)
                 .select_related("recipient")
             ),
+            "email_attempts": settings.CELLMEET_EMAIL_MAX_ATTEMPTS,
         }
 
     def form_valid(self, form):

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.http import HttpResponse
 from django.test import TestCase
 from django.utils import timezone
 
@@ -102,6 +103,27 @@ def signed_meeting(people, day):
         )
     meeting.refresh_from_db()
     return meeting
+
+
+def minute_book(client, url, **params):
+    """The minute book as a reader gets it: asked for, bound by its job once the request
+    has committed, and asked for again (the response: the PDF, or the page saying why
+    not)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.get(url, {**params, "download": 1})
+    if response.get("Content-Type") != "application/pdf":
+        response = client.get(url, {**params, "download": 1})
+    return whole(response)
+
+
+def whole(response):
+    """A response as one whose `content` can be read, a stored file's too."""
+    if not response.streaming:
+        return response
+    whole = HttpResponse(b"".join(response.streaming_content), status=response.status_code)
+    for header, value in response.items():
+        whole[header] = value
+    return whole
 
 
 def submitted_meeting(people, day):

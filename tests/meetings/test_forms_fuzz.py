@@ -7,6 +7,7 @@ Never a server error; a refused form says why on the page.
 
 import datetime
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -250,7 +251,7 @@ def test_fuzz_minute_book_form(cell_people, secretary):
     extra = st.tuples(
         periods(),
         st.fixed_dictionaries(
-            {"download": st.sampled_from(["1", "", "0", "\x00"]), "token": texts()}
+            {"download": st.sampled_from(["1", "", "0", "\x00"]), "waited": texts()}
         ),  # fmt: skip
     ).map(lambda parts: {**parts[0], **parts[1]})
     url = reverse("meetings:minute_book", args=[cell_people["cell"].pk])
@@ -558,10 +559,18 @@ def test_impossible_filters_show_the_default_page(client, tree, staff, view, que
     assert client.get(reverse(f"meetings:{view}", args=[tree["x"].pk]), query).status_code == 200
 
 
-def test_the_download_cookie_takes_only_ascii_tokens(client, cell_people):
+def test_a_book_is_kept_for_the_next_reader_until_a_signature_changes_it(client, cell_people):
+    from meetings.models import MinuteBook
+    from tests.meetings.conftest import minute_book, whole
+
     signed_meeting(cell_people, datetime.date(2018, 6, 5))
     client.force_login(cell_people["secretary_user"])
     url = reverse("meetings:minute_book", args=[cell_people["cell"].pk])
-    response = client.get(url, {"year": "2018", "download": "1", "token": "ệ١"})
-    assert response["Content-Type"] == "application/pdf"
-    assert "cellmeet_download" not in response.cookies
+    first = minute_book(client, url, year="2018").content
+    kept = MinuteBook.objects.get()
+    again = client.get(url, {"year": "2018", "download": "1"})  # no job: the stored file
+    assert whole(again).content == first and MinuteBook.objects.get() == kept
+    signed_meeting(cell_people, datetime.date(2018, 7, 5))  # a new signature in the year
+    newer = minute_book(client, url, year="2018").content
+    assert newer != first and MinuteBook.objects.get().pk != kept.pk  # the old one removed
+    assert not (Path(kept.file.storage.path(kept.file.name))).exists()

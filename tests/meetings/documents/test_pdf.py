@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,7 +16,7 @@ from meetings.content import load_parts
 from meetings.documents import layout, pdf
 from meetings.minutes import services
 from meetings.models import MinutesDocument
-from tests.meetings.conftest import complete_minutes, signed_meeting
+from tests.meetings.conftest import complete_minutes, signed_meeting, whole
 
 
 def read(body):
@@ -144,9 +145,13 @@ def test_the_minute_book_binds_the_year(client, cell_people, tmp_path):
     client.force_login(cell_people["secretary_user"])
     url = reverse("meetings:minute_book", args=[cell_people["cell"].pk])
     assert "Tạo và tải sổ" in client.get(url).content.decode()
-    response = client.get(url, {"year": 2018, "download": 1, "token": "abc123"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        waiting = client.get(url, {"year": 2018, "download": 1}).content.decode()
+    assert "Đang đóng sổ biên bản" in waiting  # queued: the page follows the job
+    ready = client.get(url, {"year": 2018, "download": 1, "waited": 1}).content.decode()
+    assert "Sổ đã đóng xong: 3 biên bản" in ready and 'id="book-download"' in ready
+    response = whole(client.get(url, {"year": 2018, "download": 1}))
     assert response["Content-Type"] == "application/pdf"
-    assert response.cookies["cellmeet_download"].value == "abc123"  # the waiting page stops
     pages, fonts = read(response.content)
     assert "SỔ BIÊN BẢN" in pages[0] and "Năm 2018" in pages[0]
     assert "MỤC LỤC" in pages[1]

@@ -23,7 +23,7 @@ from meetings.models import Meeting, MinutesDocument, SignedRecord
 from members.models import AuditEvent, Organisation
 from members.tree import services as member_services
 from tests.factories import MemberFactory, make_user
-from tests.meetings.conftest import at, signed_meeting, submitted_meeting
+from tests.meetings.conftest import at, minute_book, signed_meeting, submitted_meeting
 
 PASSWORD = "pw-for-tests-1"
 
@@ -223,7 +223,7 @@ def test_a_rename_after_signing_changes_neither_the_signed_pdf_nor_the_book(
         assert "Thanh Thủy, ngày" in text
         assert not re.search("Vị Xuyên|VỊ XUYÊN|Mới|MỚI", text)
     url = reverse("meetings:minute_book", args=[cell_people["cell"].pk])
-    book = client.get(url, {"year": 2018, "download": 1}).content
+    book = minute_book(client, url, year=2018).content
     text = pdf_text(book)
     assert not re.search("Vị Xuyên|VỊ XUYÊN|Mới|MỚI", text)
     assert "CHI BỘ THÔN THANH SƠN" in text
@@ -249,8 +249,8 @@ def test_a_damaged_stored_pdf_is_not_served(client, cell_people, settings):
     assert "bị hỏng" in page and "sao lưu" in page
     event = AuditEvent.objects.get(action="meeting.document_damaged")
     assert event.target_id == meeting.pk and document.file.name in event.summary
-    book = client.get(reverse("meetings:minute_book", args=[cell_people["cell"].pk]),
-                      {"year": 2018, "download": 1})  # fmt: skip
+    book = minute_book(client, reverse("meetings:minute_book", args=[cell_people["cell"].pk]),
+                       year=2018)  # fmt: skip
     assert not book["Content-Type"].startswith("application/pdf")
     assert "bị hỏng" in book.content.decode()
     # Restored from what signing fixed, the same bytes come back and are served again.

@@ -186,6 +186,32 @@ def test_a_failed_send_stays_in_the_app_and_is_retried(
     assert not Notification.objects.exclude(email_error="").exists()
 
 
+def test_an_email_tried_as_often_as_allowed_is_left_and_the_secretary_told(
+    client, cell_people, prepared, mail_settings, django_capture_on_commit_callbacks
+):
+    p = cell_people
+    mail_settings.CELLMEET_EMAIL_MAX_ATTEMPTS = 2
+    with django_capture_on_commit_callbacks(execute=True):  # nothing listens: it fails
+        notices_services.send_notice(actor=p["secretary_user"], meeting=prepared)
+    client.force_login(p["secretary_user"])
+    url = reverse("meetings:meeting_notice", args=[prepared.pk])
+    page = client.get(url).content.decode()
+    assert "sẽ tự động gửi lại sau ít phút" in page and "email-given-up" not in page
+    run("2018-05-01")  # the second try, failed too: the last
+    failed = Notification.objects.filter(meeting=prepared)
+    assert {n.email_attempts for n in failed} == {2}
+    page = client.get(url).content.decode()
+    assert "đã thử 2 lần, không gửi lại nữa" in page
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=mail_settings.EMAIL_PORT)
+    controller.start()
+    try:
+        assert "emails sent: 0" in run("2018-05-01")  # nobody tries a third time
+    finally:
+        controller.stop()
+    assert sink.messages == [] and not Notification.objects.deliverable().exists()
+
+
 # -- reminders ---------------------------------------------------------------------
 
 
