@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see docs/deployment.md).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run serve load test lint format messages check clean bench-pdf bench bench-screen mutation
+.PHONY: install run serve load test lint format messages check clean bench-pdf bench bench-screen bench-archive mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,12 @@ bench: install $(CATALOGUES) $(FONTS)
 	DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 CELLMEET_BASE_URL=https://cellmeet.example.vn DJANGO_CONN_MAX_AGE=60 \
 	DJANGO_STATIC_ROOT=var/bench/static DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_LOG_LEVEL=WARNING \
 		sh -c '$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && $(BIN)/python scripts/bench.py'
+
+# The year-end archive with 1 and 2 job workers, on a PostgreSQL database of its own.
+ARCHIVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cellmeet_archive
+bench-archive: install $(CATALOGUES) $(FONTS)
+	DATABASE_URL="$(ARCHIVE_DATABASE_URL)" $(BIN)/python manage.py migrate --verbosity 0
+	DATABASE_URL="$(ARCHIVE_DATABASE_URL)" $(BIN)/python scripts/bench_archive.py
 
 # Mutation testing of the rule modules against their tests (docs/testing.md): every
 # mutant must be killed; the equivalent ones are named there.

@@ -32,7 +32,6 @@ from tests.meetings.conftest import submitted_meeting
 REPO = Path(__file__).resolve().parents[1]
 CELERY = str(Path(sys.executable).parent / "celery")
 REDIS = ("127.0.0.1", 6379)
-REDIS_URL = "redis://127.0.0.1:6379/13"
 VISIBILITY = 3  # seconds before a job taken by a dead worker goes to another
 
 
@@ -43,7 +42,9 @@ def redis_up():
 
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Committed rows, for the workers to see; the rows the migrations seed (the rating
+    # templates) are put back after each test for the tests that follow.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="workers share the test database: PostgreSQL's, not SQLite's in-memory one",
@@ -95,14 +96,17 @@ def mailbox(settings):
 
 
 @pytest.fixture
-def broker():
-    """This process queues jobs on the machine's Redis (database 13, emptied)."""
+def broker(worker_id):
+    """The machine's Redis as the broker: a database of its own for each test process
+    (13 down), emptied. Returns its URL."""
     import redis
 
-    client = redis.Redis(host=REDIS[0], port=REDIS[1], db=13)
+    db = 13 - (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
+    client = redis.Redis(host=REDIS[0], port=REDIS[1], db=db)
     client.flushdb()
-    _point_at(REDIS_URL, {"visibility_timeout": VISIBILITY})
-    yield client
+    url = f"redis://{REDIS[0]}:{REDIS[1]}/{db}"
+    _point_at(url, {"visibility_timeout": VISIBILITY})
+    yield url
     _point_at(None, None)
     client.flushdb()
 
@@ -121,13 +125,13 @@ def _point_at(url, options):
 class Workers:
     """`celery worker` processes on the test database, started and killed by name."""
 
-    def __init__(self, mailbox, media):
+    def __init__(self, broker, mailbox, media):
         db = connection.settings_dict
         self.env = {
             **os.environ,
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "CELLMEET_BROKER_URL": REDIS_URL,
+            "CELLMEET_BROKER_URL": broker,
             "CELLMEET_JOB_VISIBILITY_SECONDS": str(VISIBILITY),
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "DJANGO_EMAIL_HOST": "127.0.0.1",
@@ -168,7 +172,7 @@ class Workers:
 
 @pytest.fixture
 def workers(broker, mailbox, settings):
-    team = Workers(mailbox, settings.MEDIA_ROOT)
+    team = Workers(broker, mailbox, settings.MEDIA_ROOT)
     yield team
     team.stop()
 

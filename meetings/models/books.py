@@ -35,6 +35,8 @@ class MinuteBook(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    revision_path = None  # feeds no cached summary: the book itself is what is kept
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -114,7 +114,9 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db, tmp_path):
     assert {r.snapshot["superior"] for r in dao_duc.filter(meeting__period__year=2026)} == {
         "Đảng bộ xã Vị Xuyên"
     }
-    call_command("print_minute_books", org="VX-TT-THANHSON", year=2018, out=str(tmp_path))
+    call_command(
+        "print_minute_books", org="VX-TT-THANHSON", year=2018, out=str(tmp_path), here=True
+    )
     book = (tmp_path / "so-bien-ban-VX-TT-THANHSON-2018.pdf").read_bytes()
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(book)).pages]
     text = "\n".join(pages)

@@ -175,7 +175,7 @@ def test_the_minute_book_binds_the_year(client, cell_people, tmp_path):
     assert_bundled_fonts_only(fonts)
     empty = client.get(url, {"year": 2017, "download": 1})
     assert "Không có biên bản đã ký" in empty.content.decode()
-    call_command("print_minute_books", org="X", year=2018, out=str(tmp_path / "books"))
+    call_command("print_minute_books", org="X", year=2018, out=str(tmp_path / "books"), here=True)
     assert [p.name for p in (tmp_path / "books").iterdir()] == ["so-bien-ban-A-2018.pdf"]
 
 
