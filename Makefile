@@ -95,9 +95,11 @@ bench: install $(CATALOGUES) $(FONTS)
 	DJANGO_STATIC_ROOT=var/bench/static DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_LOG_LEVEL=WARNING \
 		sh -c '$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && $(BIN)/python scripts/bench.py'
 
-# The year-end archive with 1 and 2 job workers, on a PostgreSQL database of its own.
+# The year-end archive with 1 and 2 job workers, on a PostgreSQL database of its own
+# (created, and the demo loaded into it, the first time).
 ARCHIVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cellmeet_archive
 bench-archive: install $(CATALOGUES) $(FONTS)
+	$(BIN)/python scripts/fresh_database.py --if-missing "$(ARCHIVE_DATABASE_URL)"
 	DATABASE_URL="$(ARCHIVE_DATABASE_URL)" $(BIN)/python manage.py migrate --verbosity 0
 	DATABASE_URL="$(ARCHIVE_DATABASE_URL)" $(BIN)/python scripts/bench_archive.py
 

@@ -292,6 +292,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Threads, not Celery's default prefork children: a job that lays out a PDF forks the
+# layout process (meetings/documents/layout.py), which a daemonic pool child may not.
+# For more parallel work, run more worker processes (`make serve` runs one per core).
+CELERY_WORKER_POOL = "threads"
 CELERY_TASK_IGNORE_RESULT = True  # each job writes its outcome in the database
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -10,6 +10,8 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from meetings.rotation_plan import services as rotation_services
-        from members import signals
+        from meetings.selectors import unread_of_user
+        from members import auth, signals
 
+        auth.user_annotations["unread_notifications"] = unread_of_user
         signals.cells_changed.connect(rotation_services.follow_tree, dispatch_uid="rotation")

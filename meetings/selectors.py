@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from meetings import workflow
 from meetings.enums import MeetingKind, MeetingState, NotificationKind, Presence, TaskStatus
@@ -240,3 +241,16 @@ def existed_in(group, year):
     return (group.founded_on is None or group.founded_on.year <= year) and (
         group.dissolved_on is None or group.dissolved_on.year >= year
     )
+
+
+def unread_of_user():
+    """The number of unread notifications of the user whose key is OuterRef("pk"), as an
+    expression (read with the signed-in user: members.auth.user_annotations)."""
+    unread = (
+        Notification.objects.filter(recipient__user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient__user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)

@@ -20,7 +20,6 @@ from meetings.enums import MeetingState
 from members import revisions
 from members import selectors as member_selectors
 from members.enums import RoleKind
-from members.views import _visible_ancestors
 
 # Years a page may be asked about (the Party's founding to a lifetime ahead); anything
 # else is a typo or a tampered address, and would not fit a date or the database.
@@ -127,7 +126,7 @@ class MeetingMixin(LoginRequiredMixin):
             **super().get_context_data(**kwargs),
             "meeting": meeting,
             "org": meeting.cell,
-            "breadcrumb": _visible_ancestors(user, meeting.cell) + [meeting.cell],
+            "breadcrumb": member_selectors.visible_ancestors(user, meeting.cell) + [meeting.cell],
             "can_manage": permissions.can_manage(user, meeting),
             "can_write_minutes": permissions.can_write_minutes(user, meeting),
         }

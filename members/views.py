@@ -52,11 +52,7 @@ class OrganisationMixin(LoginRequiredMixin):
         return {
             **super().get_context_data(**kwargs),
             "org": org,
-            "breadcrumb": _visible_ancestors(user, org),
+            "breadcrumb": selectors.visible_ancestors(user, org),
             "can_manage": permissions.can_manage(user, org),
             "can_administer": permissions.can_administer(user, org),
         }
-
-
-def _visible_ancestors(user, org):
-    return selectors.visible_ancestors(user, org)

@@ -6,7 +6,7 @@ Loads the demo into the database if it is not there (`make bench-archive` uses a
 PostgreSQL database of its own), then, for each number of workers: removes the
 organisation's minute books and the signed documents of that year (so that every run
 does the same work: each book's minutes are made from their records, then bound),
-starts that many `celery worker --concurrency=1` processes on a queue folder of its
+starts that many `celery worker --pool=solo` processes on a queue folder of its
 own, runs `print_minute_books` and times it until the last file is written. Prints each
 time and the speed-up.
 """
@@ -54,24 +54,10 @@ def reset(root):
 def run(root, workers):
     signed = reset(root)
     connections.close_all()
+    command = [CELERY, "-A", "cellmeet", "worker", "--pool=solo", "--without-mingle",
+               "--without-gossip", "--without-heartbeat", "--loglevel=warning"]  # fmt: skip
     processes = [
-        subprocess.Popen(
-            [
-                CELERY,
-                "-A",
-                "cellmeet",
-                "worker",
-                "--concurrency=1",
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                "-n",
-                f"archive{n}@%h",
-                "--loglevel=warning",
-            ],
-            cwd=ROOT,
-            env=os.environ.copy(),
-        )  # fmt: skip
+        subprocess.Popen([*command, "-n", f"archive{n}@%h"], cwd=ROOT, env=os.environ.copy())
         for n in range(workers)
     ]
     try:
@@ -85,7 +71,10 @@ def run(root, workers):
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
     return seconds, files, signed
 
 

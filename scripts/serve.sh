@@ -30,10 +30,13 @@ echo "cellmeet (production settings): $CELLMEET_BASE_URL  database: ${DATABASE_U
 echo "job queue: ${CELLMEET_BROKER_URL:-the folder var/queue on this machine}"
 # The job workers (CELLMEET_JOB_WORKERS processes, one per core by default) and the
 # scheduler; more workers can run on other machines (docs/deployment.md).
-.venv/bin/celery -A cellmeet worker --concurrency="${CELLMEET_JOB_WORKERS:-$(nproc)}" \
-  --without-mingle --without-gossip --loglevel=warning &
-worker=$!
+jobs=""
+for n in $(seq 1 "${CELLMEET_JOB_WORKERS:-$(nproc)}"); do
+  .venv/bin/celery -A cellmeet worker --pool=solo -n "worker$n@%h" \
+    --without-mingle --without-gossip --loglevel=warning &
+  jobs="$jobs $!"
+done
 .venv/bin/celery -A cellmeet beat --loglevel=warning &
-beat=$!
-trap 'kill "$worker" "$beat" 2>/dev/null || true' EXIT INT TERM
+jobs="$jobs $!"
+trap 'kill $jobs 2>/dev/null || true' EXIT INT TERM
 .venv/bin/gunicorn -c cellmeet/gunicorn.conf.py

@@ -142,10 +142,11 @@ class Workers:
         }
         self.running = {}
 
-    def start(self, name):
+    def start(self, name, pool=("--pool=solo",)):
+        """A worker; `pool=()` leaves the pool to the settings (as `make run` does)."""
         log = open(Path(self.env["DJANGO_MEDIA_ROOT"]).parent / f"{name}.log", "w")  # noqa: SIM115
         self.running[name] = subprocess.Popen(
-            [CELERY, "-A", "cellmeet", "worker", "--pool=solo", "--without-mingle",
+            [CELERY, "-A", "cellmeet", "worker", *pool, "--without-mingle",
              "--without-gossip", "--without-heartbeat", "-n", f"{name}@%h", "-l", "info"],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -247,7 +248,7 @@ def test_the_signed_documents_are_made_by_a_worker_once(cell_people, workers, se
     meeting = submitted_meeting(cell_people, datetime.date(2018, 3, 5))
     sign_both(cell_people, meeting)
     assert not MinutesDocument.objects.filter(meeting=meeting).exists()  # after the answer
-    workers.start("a")
+    workers.start("a", pool=())  # the settings' pool: its jobs may fork the layout process
     wait_for(lambda: MinutesDocument.objects.filter(meeting=meeting).count() == 2,
              what="the signed documents")  # fmt: skip
     sweep.apply()  # a second run of the same job finds them made

@@ -24,7 +24,7 @@ from members.people.forms import (
     TransferForm,
 )
 from members.text import fold
-from members.views import OrganisationMixin, _visible_ancestors, counted_page
+from members.views import OrganisationMixin, counted_page
 
 MEMBERS_PER_PAGE = 50
 MATCH_LIMIT = 1000
@@ -216,7 +216,7 @@ class MemberMixin(LoginRequiredMixin):
             **super().get_context_data(**kwargs),
             "member": member,
             "org": member.cell,
-            "breadcrumb": _visible_ancestors(user, member.cell) + [member.cell],
+            "breadcrumb": selectors.visible_ancestors(user, member.cell) + [member.cell],
             "can_manage": permissions.can_manage(user, member.cell),
             "can_administer": permissions.can_administer(user, member.cell),
         }
