@@ -99,8 +99,8 @@ class MeetingHistory:
         self.plans = []
         self.rated = []
         for cell in cells:
-            secretary = secretaries.get(cell.pk)
-            if secretary is None:
+            secretary, taker = secretaries.get(cell.pk), takers.get(cell.pk)
+            if secretary is None or taker is None:  # no one else to take the minutes
                 continue
             for month in self.months:
                 quarter = (month.month - 1) // 3 + 1
@@ -113,7 +113,7 @@ class MeetingHistory:
                     continue
                 day = month.replace(day=self.rng.choice([3, 4, 5, 6, 7, 8]))
                 self._plan(cell, day, by_cell.get(cell.pk, []), changes, secretary,
-                           takers[cell.pk])  # fmt: skip
+                           taker)  # fmt: skip
         self._write()
         return len(self.plans)
 
