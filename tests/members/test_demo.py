@@ -214,3 +214,27 @@ def test_demo_district_matches_the_seed_and_loads_once(client, db, tmp_path):
     assert Position.objects.get(member=secretary, ended_on__isnull=True).role == "secretary"
     taker = Member.objects.get(user__username="thanhson.thuky")
     assert taker.cell.name == "Chi bộ thôn Thanh Sơn" and taker.status == "official"
+
+
+def test_a_cell_with_no_one_to_take_the_minutes_holds_no_demo_meeting(tree):
+    """At province scale a copied cell may have its secretary as its only official
+    member: the demo plans it no meeting rather than stopping (make bench's province)."""
+    from cellmeet.demo.meetings import MeetingHistory
+    from cellmeet.demo.months import month_starts
+    from meetings.selectors import rotation_groups
+
+    alone = tree["b"]  # its members are made probationary: none may take the minutes
+    Member.objects.filter(cell=alone).update(status="probationary", official_on=None)
+    secretary = Member.objects.filter(cell=alone).first()
+    Member.objects.filter(pk=secretary.pk).update(status="official",
+                                                  official_on=datetime.date(2010, 1, 1))  # fmt: skip
+    Position.objects.create(cell=alone, member=secretary, role="secretary", started_on="2017-07-01")
+    a = tree["a"]
+    Position.objects.create(cell=a, member=tree["members"]["a"][0], role="secretary",
+                            started_on="2017-07-01")  # fmt: skip
+    cells = [a, alone]
+    MeetingHistory(cells=cells, groups=rotation_groups(tree["district"]),
+                   months=month_starts(datetime.date(2018, 1, 1), datetime.date(2018, 6, 1)),
+                   seed="T").load()  # fmt: skip
+    assert Meeting.objects.filter(cell=a).exists()
+    assert not Meeting.objects.filter(cell=alone).exists()
