@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from meetings import workflow
@@ -167,36 +168,36 @@ def cell_overview(cell, today):
     }
 
 
-def minutes_to_sign(member):
-    """Submitted minutes the member chaired or took and has not signed yet."""
+def submitted_for(member):
+    """(minutes to sign, reopen requests to answer) of `member`, in one query: submitted
+    minutes they chaired or took and have not signed yet, and submitted minutes they
+    signed whose reopening someone asked for and waits for their agreement."""
     if member is None:
-        return []
-    # Usually there are none: find the candidates first, then drop the signed ones.
-    waiting = list(
+        return [], []
+    signed = Signature.objects.filter(meeting=OuterRef("pk"), member=member)
+    asked = Signature.objects.filter(member=member, meeting__reopen_request__isnull=False)
+    rows = list(
         Meeting.objects.filter(state=MeetingState.SUBMITTED)
-        .filter(Q(chair_id=member.pk) | Q(minute_taker_id=member.pk))
-        .select_related("cell")
-    )
-    if not waiting:
-        return []
-    signed = set(
-        Signature.objects.filter(meeting__in=waiting, member=member).values_list(
-            "meeting_id", flat=True
-        )
-    )
-    return [meeting for meeting in waiting if meeting.pk not in signed]
-
-
-def reopen_asks(member):
-    """Requests to reopen minutes this member signed, waiting for their agreement."""
-    if member is None:
-        return []
-    return list(
-        Meeting.objects.filter(state=MeetingState.SUBMITTED, reopen_request__isnull=False,
-                               signatures__member=member)
+        .filter(
+            Q(chair_id=member.pk)
+            | Q(minute_taker_id=member.pk)
+            | Q(pk__in=asked.values("meeting_id"))
+        )  # fmt: skip
+        .annotate(signed_by_member=Exists(signed))
         .select_related("cell", "reopen_request__asked_by")
-        .distinct()
-    )  # fmt: skip
+        .order_by("planned_at", "pk")
+    )
+    to_sign = [m for m in rows if member.pk in (m.chair_id, m.minute_taker_id)
+               and not m.signed_by_member]  # fmt: skip
+    asks = [m for m in rows if m.signed_by_member and _has_reopen_request(m)]
+    return to_sign, asks
+
+
+def _has_reopen_request(meeting):
+    try:
+        return meeting.reopen_request is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 def meetings_at_hand(user, member):

@@ -57,15 +57,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
                     )
                 )
         member = member_selectors.own_member(user)
+        to_sign, reopen_asks = selectors.submitted_for(member)
         return {
             **super().get_context_data(**kwargs),
             "roles": roles,
             "own_member": member,
             "cells": cells,
             "attention": staff_cards,
-            "to_sign": selectors.minutes_to_sign(member),
+            "to_sign": to_sign,
             "at_hand": selectors.meetings_at_hand(user, member),
-            "reopen_asks": selectors.reopen_asks(member),
+            "reopen_asks": reopen_asks,
         }
 
     def render_attention(self, org, today):

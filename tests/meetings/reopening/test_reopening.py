@@ -82,3 +82,19 @@ def test_forms_of_a_frozen_meeting_are_read_only(client, cell_people):
     for name in ("meeting_attendance", "meeting_agenda", "opinion_create", "vote_create"):
         page = client.get(reverse(f"meetings:{name}", args=[meeting.pk])).content.decode()
         assert "<fieldset" in page and " disabled>" in page, name
+
+
+def test_the_home_lists_what_each_signer_still_has_to_do(half_signed, cell_people):
+    from meetings.selectors import submitted_for
+
+    def pks(lists):
+        return tuple([m.pk for m in found] for found in lists)
+
+    chair, taker = cell_people["secretary"], cell_people["taker"]
+    assert pks(submitted_for(chair)) == ([half_signed.pk], [])  # still to sign
+    assert pks(submitted_for(taker)) == ([], [])  # signed, nothing asked
+    reopening.ask_to_reopen(actor=cell_people["secretary_user"], meeting=half_signed,
+                            reason="Sai giờ kết thúc.")  # fmt: skip
+    assert pks(submitted_for(taker)) == ([], [half_signed.pk])  # asked to agree
+    assert pks(submitted_for(chair)) == ([half_signed.pk], [])  # the asker has not signed
+    assert submitted_for(None) == ([], [])
