@@ -3,7 +3,9 @@ logs them in beforehand: each user starts with its own session).
 
 Secretaries open their home page, their cell's meetings and members, read a signed
 minutes and type into the minutes editor (its autosave); district staff watch the
-compliance dashboard and the rotation grid, browse the tree and search members.
+compliance dashboard and the rotation grid, browse the tree and search members; five
+more secretaries send meeting notices to about 100 members each (the emails go out from
+the job workers, through a slow mail server).
 """
 
 import json
@@ -101,3 +103,24 @@ class DistrictStaff(CellmeetUser):
             "member search",
             params={"q": random.choice(SEARCHES)},
         )
+
+
+class NoticeSender(CellmeetUser):
+    fixed_count = 5
+    pool = ACCOUNTS["senders"]
+    wait_time = between(2, 4)
+
+    def on_start(self):
+        super().on_start()
+        self.waiting = list(self.account["meetings"])
+
+    @task
+    def send_notice(self):
+        if not self.waiting:
+            self.request("GET", "/", "secretary home")
+            return
+        url = f"/meetings/{self.waiting.pop(0)}/notice/"
+        self.request("GET", url, "notice page")
+        self.request("POST", url, "notice sent (100 recipients)",
+                     data={"message": "Đề nghị các đồng chí dự họp đầy đủ."},
+                     headers=self.csrf())  # fmt: skip
