@@ -24,6 +24,7 @@ import json
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -220,13 +221,16 @@ def main():
     from aiosmtpd.controller import Controller
 
     mailbox = SlowMailbox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:  # a free port (the controller needs a fixed one)
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(PORT),
            "GUNICORN_ACCESS_LOG": str(OUT / "access.log"), "DJANGO_LOG_LEVEL": "WARNING",
            "CELLMEET_QUEUE_DIR": str(OUT / "queue"),
            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-           "DJANGO_EMAIL_HOST": "127.0.0.1", "DJANGO_EMAIL_PORT": str(smtp.port)}  # fmt: skip
+           "DJANGO_EMAIL_HOST": "127.0.0.1", "DJANGO_EMAIL_PORT": str(smtp_port)}  # fmt: skip
     env.pop("DJANGO_DEBUG", None)
     try:
         with open(OUT / "server.log", "w") as log:
