@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
+from django.utils import timezone
 
 from cellmeet import celery_app
 from cellmeet.tasks import sweep
@@ -274,3 +275,53 @@ def test_a_worker_killed_while_making_documents_leaves_them_to_another(cell_peop
     time.sleep(1)
     assert MinutesDocument.objects.filter(meeting=meeting).count() == 2
     assert "meetings.documents.issue" in workers.log("b")
+
+
+def test_a_minute_book_asked_for_in_the_page_is_bound_by_a_worker(cell_people, workers, client):
+    from django.urls import reverse
+
+    from meetings.models import BookState, MinuteBook
+    from tests.meetings.conftest import signed_meeting
+
+    for day in (datetime.date(2018, 3, 5), datetime.date(2018, 4, 5)):
+        signed_meeting(cell_people, day)
+    client.force_login(cell_people["secretary_user"])
+    url = reverse("meetings:minute_book", args=[cell_people["cell"].pk])
+    page = client.get(url, {"year": 2018, "download": 1}).content.decode()
+    assert "Đang đóng sổ biên bản" in page  # queued: the page follows the job
+    workers.start("a")
+    wait_for(lambda: MinuteBook.objects.filter(state=BookState.READY).exists(),
+             what="the minute book")  # fmt: skip
+    ready = client.get(url, {"year": 2018, "download": 1, "waited": 1}).content.decode()
+    assert "Sổ đã đóng xong: 2 biên bản" in ready
+    response = client.get(url, {"year": 2018, "download": 1})
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "meetings.documents.bind_book" in workers.log("a")
+
+
+def test_the_reminders_job_reminds_the_signers_once(cell_people, workers, mailbox):
+    from cellmeet import jobs
+    from meetings import services
+    from tests.meetings.conftest import complete_minutes, meeting_held_on
+
+    Member.objects.filter(cell=cell_people["cell"]).update(email="dv@example.org")
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    meeting = complete_minutes(meeting_held_on(cell_people, day), cell_people)
+    services.change_state(actor=cell_people["secretary_user"], meeting=meeting, to="submitted")
+    workers.start("a")
+    jobs.enqueue("meetings.notices.send_reminders")  # as the scheduler does every hour
+    wait_for(lambda: len(mailbox.received) == 2, what="the signers' reminders")
+    jobs.enqueue("meetings.notices.send_reminders")  # the next hour: nobody twice
+    time.sleep(5)
+    assert len(mailbox.received) == 2
+    subjects = [" ".join(str(m["Subject"]).split()) for _r, m in mailbox.received]
+    assert subjects == [f"Nhắc ký biên bản: {meeting.display_title}"] * 2, subjects
+
+
+def test_the_scheduler_runs_jobs_that_exist():
+    """Every scheduled entry names a registered job (a typo would run nothing, silently)."""
+    from django.conf import settings
+
+    celery_app.loader.import_default_modules()
+    names = set(celery_app.tasks)
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names
