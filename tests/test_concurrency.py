@@ -236,7 +236,7 @@ def test_sqlite(tmp_path):
         check(base, data, read_effects)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_postgresql(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("the suite runs on SQLite here; CI runs it on PostgreSQL")

@@ -25,7 +25,7 @@ from members.querysets import TouchingQuerySet
 from tests.factories import OrganisationFactory, make_user
 from tests.meetings.conftest import at
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 MISSING = object()
 
 

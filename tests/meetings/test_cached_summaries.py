@@ -28,7 +28,7 @@ from members.tree import services as tree_services
 from tests.factories import MemberFactory, make_user
 from tests.meetings.conftest import at, signed_meeting
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _tree(client):

@@ -41,7 +41,7 @@ def back_to_latest():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_signatures_are_repaired_only_where_the_stored_content_proves_them(capsys, back_to_latest):
     apps = migrate(BEFORE)
     Organisation = apps.get_model("members", "Organisation")
