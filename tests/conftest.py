@@ -1,10 +1,21 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 
 from cellmeet import celery_app
 from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, OrganisationFactory, make_user
 from tests.meetings.conftest import cell_people  # noqa: F401 - a fixture for every test
+
+
+@pytest.fixture
+def rating_templates(db):
+    """The rating templates the migrations ship, put back if a test that commits (a browser
+    test's live server, a worker test) emptied the tables earlier in this process."""
+    shipped = importlib.import_module("meetings.migrations.0002_rating_templates")
+    shipped.ship(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

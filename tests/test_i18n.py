@@ -89,7 +89,7 @@ def _generated_vietnamese(html, typed):
     return sorted(set(VIETNAMESE.findall(text)))
 
 
-def test_english_pages_show_no_generated_vietnamese(client, cell_people, tree):
+def test_english_pages_show_no_generated_vietnamese(client, cell_people, tree, rating_templates):
     """A signed model meeting with its ratings and log, the organisation's log, the
     member's page, the staff home page, the dashboard and the grid, read in English:
     what is left in Vietnamese is only what people typed, and proper names."""

@@ -11,6 +11,9 @@ from members.enums import RoleKind
 from tests.factories import make_user
 from tests.meetings.conftest import at
 
+# The shipped rating templates, whatever ran before in this process.
+pytestmark = pytest.mark.usefixtures("rating_templates")
+
 
 @pytest.fixture
 def model_meeting(cell_people):

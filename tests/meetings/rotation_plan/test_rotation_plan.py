@@ -13,6 +13,9 @@ from members.enums import RoleKind
 from tests.factories import CellFactory, MemberFactory, OrganisationFactory, make_user
 from tests.meetings.conftest import at
 
+# The shipped rating templates, whatever ran before in this process.
+pytestmark = pytest.mark.usefixtures("rating_templates")
+
 
 @pytest.fixture
 def staff(tree):
