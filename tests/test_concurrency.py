@@ -8,7 +8,6 @@ import datetime
 import http.cookiejar
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.net import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -80,12 +81,6 @@ def prepare():
     session.create()
     return {"session": session.session_key, "held": held.pk, "planned": planned.pk,
             "chair": people[0].pk, "taker": people[1].pk}  # fmt: skip
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

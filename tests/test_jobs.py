@@ -29,6 +29,7 @@ from meetings.models import MinutesDocument, Notification
 from meetings.notices import services as notices_services
 from members.models import Member
 from tests.meetings.conftest import submitted_meeting
+from tests.net import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 CELERY = str(Path(sys.executable).parent / "celery")
@@ -55,12 +56,6 @@ pytestmark = [
         reason="no Redis on 127.0.0.1:6379",
     ),  # fmt: skip
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Mailbox:

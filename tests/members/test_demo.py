@@ -5,6 +5,7 @@ import io
 import re
 from collections import Counter
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,6 +15,9 @@ from pypdf import PdfReader
 from meetings.models import Meeting, Rating, RotationSlot, SignedRecord, Task
 from members.enums import OrgKind
 from members.models import Member, Organisation, Position, Role, TreeChange
+
+# The demo rates meetings with the shipped templates, whatever ran before in this process.
+pytestmark = pytest.mark.usefixtures("rating_templates")
 
 
 def test_demo_district_matches_the_seed_and_loads_once(client, db, tmp_path):

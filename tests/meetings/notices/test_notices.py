@@ -5,7 +5,6 @@ import datetime
 import email
 import email.policy
 import io
-import socket
 import zipfile
 
 import pytest
@@ -25,6 +24,7 @@ from meetings.notices import services as notices_services
 from members.models import Member, Position
 from tests.factories import MemberFactory, make_user
 from tests.meetings.conftest import at, complete_minutes, signed_meeting
+from tests.net import free_port
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -51,12 +51,6 @@ class Sink:
 def subject(message):
     # A long encoded subject is folded onto a continuation line.
     return str(message["Subject"]).strip()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
